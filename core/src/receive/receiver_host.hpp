@@ -44,6 +44,8 @@ class ReceiverHost {
   virtual int token_expires_in_s() const = 0;    // 0 when unknown
   virtual bool is_own_activity(const std::string &id) const = 0;  // ids this conversation posted
   virtual bool is_v1() const = 0;                // 1.1: polling only
+  // Parses a stream frame / GET body into a batch (protocol layer; no I/O).
+  virtual Outcome<ReceivedBatch> parse_batch(const std::string &json) const = 0;
 };
 
 }  // namespace directline::core

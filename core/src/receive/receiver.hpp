@@ -1,0 +1,54 @@
+// Receiving for one conversation: WebSocket stream when there is a streamUrl,
+// polling otherwise or as fallback; exactly once and in order (de-duplicated
+// by id, last non-null watermark kept); token refresh before expiry;
+// reconnect after drops. Fed by the shared I/O threads, drained by callers.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "error.hpp"
+#include "receive/receiver_host.hpp"
+
+namespace directline::core {
+
+struct TlsOptions {
+  std::string ca_file;           // "" = system store
+  bool skip_verify = false;
+  bool allow_insecure = false;   // ws:// to non-loopback
+};
+
+struct ReceiverOptions {
+  bool polling_only = false;     // DL_RECEIVE_POLLING, or 1.1
+  int polling_interval_ms = 1000;
+  bool auto_refresh = true;
+  int retry_base_delay_ms = 250;
+  int connect_timeout_ms = 10000;
+  std::string user_agent;
+  std::string proxy;             // "" = none
+  TlsOptions tls;
+};
+
+class Receiver {
+ public:
+  // host: the conversation; the receiver keeps only a weak reference.
+  Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
+           std::optional<std::string> start_watermark);
+  ~Receiver();  // closes
+  Receiver(const Receiver &) = delete;
+  Receiver &operator=(const Receiver &) = delete;
+
+  // Starts receiving on the first call. timeout_ms: 0 = no wait, -1 = forever.
+  // Errors: timeout (nothing in time), ended, cancelled, or the terminal error.
+  Outcome<std::shared_ptr<const ReceivedActivity>> next(int timeout_ms);
+  std::optional<std::string> watermark() const;  // last non-null watermark delivered to the caller
+  bool ended() const;
+  void close();  // wakes all waiters (cancelled); idempotent
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace directline::core
