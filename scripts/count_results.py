@@ -21,7 +21,10 @@ for m in re.finditer(r"^=+ (.*?) in [\d.]+s.*=+$", text, re.M):
     for n, what in re.findall(r"(\d+) (passed|failed|error|errors)", m.group(1)):
         if what == "passed": passed += int(n)
         else: failed += int(n)
-# our scripts: a line that is exactly "N passed, N failed"
-for m in re.finditer(r"^(\d+) passed, (\d+) failed(?:, \d+ skipped)?$", text, re.M):
-    passed += int(m.group(1)); failed += int(m.group(2))
+# Our scripts end with a line that is exactly "N passed, N failed": when a log
+# has such lines they are the script's own total and take precedence.
+plain = re.findall(r"^(\d+) passed, (\d+) failed(?:, \d+ skipped)?$", text, re.M)
+if plain:
+    passed = sum(int(p) for p, _ in plain)
+    failed = sum(int(f) for _, f in plain)
 print(passed, failed)
