@@ -1,87 +1,429 @@
-// First cut: polling mode only (one driver thread per receiver). The stream
-// path replaces the driver thread; the delivery buffer stays.
+// The receiver's state machine runs on one strand of the shared io_context;
+// blocking host calls (reconnect, poll, refresh) run on the runtime's worker
+// threads and post their results back to that strand. Callers of next() only
+// touch the delivery buffer, under `mutex`.
+//
+//   start ─▶ stream (streamUrl) ─drop/error─▶ backoff ─▶ reconnect(watermark) ─▶ stream
+//     │              │ "collision", no streamUrl, or repeated failures
+//     └─ polling ◀───┘ (retries forever with backoff; tries the stream again later)
 #include "receive/receiver.hpp"
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
-#include <thread>
-#include <unordered_set>
+#include <random>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "receive/backoff.hpp"
+#include "receive/delivery_buffer.hpp"
+#include "stream/runtime.hpp"
+#include "stream/ws_client.hpp"
 
 namespace directline::core {
 
-struct Receiver::Impl {
-  std::weak_ptr<ReceiverHost> host;
-  ReceiverOptions options;
+namespace net = boost::asio;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-  mutable std::mutex mutex;
-  std::condition_variable changed;
-  struct Entry {
-    std::shared_ptr<const ReceivedActivity> activity;  // null: watermark marker only
-    std::optional<std::string> watermark_after;        // set on the last entry of a batch
-  };
-  std::deque<Entry> queue;
-  std::unordered_set<std::string> seen_ids;
-  std::optional<std::string> received_watermark;   // what to poll with next
-  std::optional<std::string> delivered_watermark;  // what the caller has seen
-  bool started = false;
-  bool closed = false;
-  bool ended = false;
-  std::optional<Error> terminal;
-  std::thread driver;
+namespace {
 
-  void run_polling() {
-    for (;;) {
-      std::optional<std::string> wm;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (closed) return;
-        wm = received_watermark;
-      }
-      auto h = host.lock();
-      if (!h) return fail(Error::make(Code::cancelled, "conversation closed"));
-      auto batch = h->poll(wm);
-      h.reset();
-      bool got_any = false;
-      if (batch.ok()) {
-        got_any = accept(std::move(batch.value()));
-      } else {
-        const Code c = batch.error().code;
-        if (c == Code::token_expired || c == Code::not_found || c == Code::unauthorized ||
-            c == Code::forbidden)
-          return fail(batch.error());
-      }
-      std::unique_lock<std::mutex> lock(mutex);
-      if (got_any) continue;
-      changed.wait_for(lock, std::chrono::milliseconds(options.polling_interval_ms),
-                       [&] { return closed; });
-    }
+constexpr int kMaxBackoffMs = 30000;
+constexpr int kStreamFailuresBeforePolling = 5;
+constexpr auto kStreamRetryWhilePolling = std::chrono::seconds(60);
+constexpr auto kHealthySocket = std::chrono::seconds(10);
+
+// Errors after which retrying cannot help: surfaced by next().
+bool is_terminal(Code code) {
+  return code == Code::token_expired || code == Code::unauthorized || code == Code::forbidden ||
+         code == Code::not_found || code == Code::insecure || code == Code::invalid ||
+         code == Code::bad_request || code == Code::ended;
+}
+
+}  // namespace
+
+struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
+  Impl(std::weak_ptr<ReceiverHost> h, ReceiverOptions o, std::optional<std::string> watermark)
+      : host(std::move(h)),
+        options(std::move(o)),
+        buffer(std::move(watermark)),
+        strand(stream::Runtime::instance().make_strand()),
+        step_timer(strand),
+        refresh_timer(strand),
+        rng(std::random_device{}()) {
+    if (options.polling_interval_ms <= 0) options.polling_interval_ms = 1000;
+    if (options.polling_interval_ms < 50) options.polling_interval_ms = 50;
+    if (options.retry_base_delay_ms <= 0) options.retry_base_delay_ms = 250;
+    if (options.connect_timeout_ms <= 0) options.connect_timeout_ms = 10000;
   }
 
-  // Returns true when new activities were queued.
-  bool accept(ReceivedBatch batch) {
-    bool any = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      for (auto &a : batch.activities) {
-        if (!a.id.empty() && !seen_ids.insert(a.id).second) continue;
-        queue.push_back({std::make_shared<const ReceivedActivity>(std::move(a)), std::nullopt});
-        any = true;
+  // ---- shared with callers (guarded by mutex) ----
+  std::weak_ptr<ReceiverHost> host;
+  ReceiverOptions options;
+  mutable std::mutex mutex;
+  std::condition_variable changed;
+  DeliveryBuffer buffer;
+  bool started = false;
+  bool closed = false;
+  bool ended_delivered = false;
+  std::optional<Error> terminal;
+
+  // ---- strand only ----
+  enum class Mode { idle, stream, reconnecting, catching_up, polling, stopped };
+  stream::Strand strand;
+  net::steady_timer step_timer;     // backoff, polling interval
+  net::steady_timer refresh_timer;  // token refresh
+  Mode mode = Mode::idle;
+  std::shared_ptr<stream::WsConnection> socket;
+  uint64_t epoch = 0;  // bumped whenever in-flight work becomes stale
+  int stream_failures = 0;
+  int poll_failures = 0;
+  int refresh_failures = 0;
+  bool stream_allowed = true;  // false after "collision" or a service without streamUrl
+  Clock::time_point socket_opened_at;
+  bool socket_delivered = false;
+  Clock::time_point polling_since;
+  Clock::time_point token_deadline;
+  std::mt19937_64 rng;
+
+  int64_t backoff(int failures, int retry_after_s = -1) {
+    return backoff_delay_ms(failures, options.retry_base_delay_ms, kMaxBackoffMs, rng(), retry_after_s);
+  }
+
+  std::optional<std::string> received_watermark() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return buffer.received_watermark();
+  }
+
+  bool end_queued() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return buffer.end_queued();
+  }
+
+  // Runs call(host) on a worker thread, then done(result) on the strand unless
+  // the receiver moved on meanwhile.
+  template <typename Call, typename Done>
+  void host_call(Call call, Done done) {
+    auto self = shared_from_this();
+    const uint64_t my_epoch = epoch;
+    stream::Runtime::instance().run_blocking([self, my_epoch, call, done]() mutable {
+      auto h = self->host.lock();
+      if (!h) {
+        net::post(self->strand, [self] { self->fail(Error::make(Code::cancelled, "the conversation is gone")); });
+        return;
       }
-      if (batch.watermark) {
-        received_watermark = batch.watermark;
-        queue.push_back({nullptr, batch.watermark});
+      auto result = call(*h);
+      h.reset();  // a worker thread may run the conversation's destructor: fine here
+      net::post(self->strand, [self, my_epoch, done, result = std::move(result)]() mutable {
+        if (self->epoch != my_epoch || self->mode == Mode::stopped) return;
+        done(std::move(result));
+      });
+    });
+  }
+
+  // Waits on the step timer, then runs fn on the strand (unless superseded).
+  template <typename Fn>
+  void after(int64_t delay_ms, Fn fn) {
+    auto self = shared_from_this();
+    const uint64_t my_epoch = ++epoch;
+    step_timer.expires_after(milliseconds(delay_ms));
+    step_timer.async_wait([self, my_epoch, fn](const boost::system::error_code &ec) mutable {
+      if (ec || self->epoch != my_epoch || self->mode == Mode::stopped) return;
+      fn();
+    });
+  }
+
+  // ---- start ----
+  void begin() {
+    if (mode != Mode::idle) return;
+    auto h = host.lock();
+    if (!h) return fail(Error::make(Code::cancelled, "the conversation is gone"));
+    if (options.polling_only || h->is_v1()) {
+      stream_allowed = false;
+      h.reset();
+      return start_polling();
+    }
+    auto url = h->stream_url();
+    h.reset();
+    if (url && !url->empty()) return open_stream(*url);
+    request_reconnect();
+  }
+
+  // ---- stream ----
+  void open_stream(const std::string &url) {
+    mode = Mode::stream;
+    const uint64_t my_epoch = ++epoch;
+    stream::WsConfig config;
+    config.ca_file = options.tls.ca_file;
+    config.skip_verify = options.tls.skip_verify;
+    config.allow_insecure = options.tls.allow_insecure;
+    config.connect_timeout_ms = options.connect_timeout_ms;
+    config.user_agent = options.user_agent;
+    config.proxy = options.proxy;
+    std::weak_ptr<Impl> weak = shared_from_this();
+    stream::WsConnection::Callbacks callbacks;
+    callbacks.on_open = [weak, my_epoch] {
+      if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_stream_open();
+    };
+    callbacks.on_text = [weak, my_epoch](std::string &&text) {
+      if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_frame(std::move(text));
+    };
+    callbacks.on_closed = [weak, my_epoch](const stream::WsClosed &closed) {
+      if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_stream_closed(closed);
+    };
+    socket = stream::WsConnection::open(strand, url, std::move(config), std::move(callbacks));
+  }
+
+  void on_stream_open() {
+    socket_opened_at = Clock::now();
+    socket_delivered = false;
+  }
+
+  void on_frame(std::string &&text) {
+    // Only ActivitySets matter; other shapes are future message kinds (1.5.8).
+    if (text.find("\"activities\"") == std::string::npos) return;
+    auto h = host.lock();
+    if (!h) return fail(Error::make(Code::cancelled, "the conversation is gone"));
+    auto batch = h->parse_batch(text);
+    if (!batch) {
+      // A malformed set: drop the socket; the reconnect replays from the watermark.
+      h.reset();
+      if (socket) socket->close();
+      return;
+    }
+    auto is_end = end_markers(*h, batch.value());
+    h.reset();
+    socket_delivered = true;
+    deliver(std::move(batch.value()), is_end);
+  }
+
+  std::vector<bool> end_markers(const ReceiverHost &h, const ReceivedBatch &batch) {
+    std::vector<bool> is_end;
+    for (std::size_t i = 0; i < batch.activities.size(); ++i) {
+      const auto &a = batch.activities[i];
+      if (a.type == "endOfConversation" && !h.is_own_activity(a.id)) {
+        is_end.resize(batch.activities.size(), false);
+        is_end[i] = true;
       }
     }
-    changed.notify_all();
+    return is_end;
+  }
+
+  void deliver(ReceivedBatch &&batch, const std::vector<bool> &is_end) {
+    std::size_t added;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      added = buffer.accept(std::move(batch), is_end);
+    }
+    if (added) changed.notify_all();
+  }
+
+  void on_stream_closed(const stream::WsClosed &closed) {
+    socket.reset();
+    if (mode == Mode::stopped || closed.by_us) return;
+    if (end_queued()) return stop_transport();  // the server closes after endOfConversation
+    if (closed.close_reason == "collision") {
+      // Another socket owns this conversation's stream; reopening would fight
+      // it. Polling does not collide and keeps delivery exactly-once.
+      stream_allowed = false;
+      return start_polling();
+    }
+    if (closed.error && is_terminal(closed.error->code) && closed.error->code != Code::forbidden &&
+        closed.error->code != Code::not_found) {
+      return fail(*closed.error);  // e.g. insecure, invalid URL
+    }
+    const bool healthy = closed.opened && (socket_delivered || Clock::now() - socket_opened_at >= kHealthySocket);
+    if (healthy) {
+      stream_failures = 0;
+    } else {
+      ++stream_failures;
+    }
+    if (stream_failures >= kStreamFailuresBeforePolling) return start_polling();
+    // An expired or stale URL (403/404 handshake) needs a new one at once.
+    const bool stale_url = !closed.opened && (closed.http_status == 403 || closed.http_status == 404);
+    mode = Mode::reconnecting;
+    after(stale_url && stream_failures <= 1 ? 0 : backoff(stream_failures), [this] { request_reconnect(); });
+  }
+
+  void request_reconnect() {
+    mode = Mode::reconnecting;
+    auto watermark = received_watermark();
+    if (!watermark) {
+      // Reconnecting without a watermark would skip what is already stored:
+      // catch up by polling first, then stream from the watermark it gives.
+      return catch_up();
+    }
+    host_call([watermark](ReceiverHost &h) { return h.reconnect(watermark); },
+              [this](Outcome<ReconnectResult> result) { on_reconnected(std::move(result)); });
+  }
+
+  void on_reconnected(Outcome<ReconnectResult> result) {
+    if (result.ok()) {
+      if (result->stream_url && !result->stream_url->empty()) return open_stream(*result->stream_url);
+      stream_allowed = false;  // the service gives no stream: poll
+      return start_polling();
+    }
+    const Error &e = result.error();
+    if (is_terminal(e.code)) return fail(e);
+    ++stream_failures;
+    if (stream_failures >= kStreamFailuresBeforePolling) return start_polling();
+    after(backoff(stream_failures, e.retry_after_s), [this] { request_reconnect(); });
+  }
+
+  void catch_up() {
+    mode = Mode::catching_up;
+    auto watermark = received_watermark();
+    host_call([watermark](ReceiverHost &h) { return h.poll(watermark); },
+              [this](Outcome<ReceivedBatch> result) { on_caught_up(std::move(result)); });
+  }
+
+  void on_caught_up(Outcome<ReceivedBatch> result) {
+    if (!result.ok()) {
+      const Error &e = result.error();
+      if (is_terminal(e.code)) return fail(e);
+      ++poll_failures;
+      return after(backoff(poll_failures, e.retry_after_s), [this] { catch_up(); });
+    }
+    poll_failures = 0;
+    const bool got_any = accept_polled(std::move(result.value()));
+    if (end_queued()) return stop_transport();
+    if (got_any) return catch_up();  // more pages may follow
+    auto watermark = received_watermark();
+    mode = Mode::reconnecting;
+    host_call([watermark](ReceiverHost &h) { return h.reconnect(watermark); },
+              [this](Outcome<ReconnectResult> r) { on_reconnected(std::move(r)); });
+  }
+
+  bool accept_polled(ReceivedBatch &&batch) {
+    const bool any = !batch.activities.empty();
+    auto h = host.lock();
+    std::vector<bool> is_end = h ? end_markers(*h, batch) : std::vector<bool>{};
+    h.reset();
+    deliver(std::move(batch), is_end);
     return any;
   }
 
-  void fail(Error e) {
+  // ---- polling ----
+  void start_polling() {
+    if (socket) {
+      ++epoch;
+      socket->close();
+      socket.reset();
+    }
+    mode = Mode::polling;
+    polling_since = Clock::now();
+    poll_failures = 0;
+    poll_now();
+  }
+
+  void poll_now() {
+    if (stream_allowed && Clock::now() - polling_since >= kStreamRetryWhilePolling) {
+      // Fell back after stream failures: try the stream again now and then.
+      stream_failures = kStreamFailuresBeforePolling - 1;
+      return request_reconnect();
+    }
+    auto watermark = received_watermark();
+    mode = Mode::polling;
+    host_call([watermark](ReceiverHost &h) { return h.poll(watermark); },
+              [this](Outcome<ReceivedBatch> result) { on_polled(std::move(result)); });
+  }
+
+  void on_polled(Outcome<ReceivedBatch> result) {
+    if (!result.ok()) {
+      const Error &e = result.error();
+      if (is_terminal(e.code)) return fail(e);
+      // 429/5xx/network: keep going, slower (never stop for good).
+      ++poll_failures;
+      return after(std::max<int64_t>(backoff(poll_failures, e.retry_after_s), options.polling_interval_ms),
+                   [this] { poll_now(); });
+    }
+    poll_failures = 0;
+    const bool got_any = accept_polled(std::move(result.value()));
+    if (end_queued()) return stop_transport();
+    // A full page may have more behind it: ask again at once.
+    after(got_any ? 0 : options.polling_interval_ms, [this] { poll_now(); });
+  }
+
+  // ---- token refresh ----
+  void schedule_refresh() {
+    if (mode == Mode::stopped || !options.auto_refresh) return;
+    auto h = host.lock();
+    if (!h || !h->holds_token()) return;
+    const int expires_in = h->token_expires_in_s();
+    h.reset();
+    if (expires_in <= 0) return;
+    token_deadline = Clock::now() + std::chrono::seconds(expires_in);
+    arm_refresh(int64_t{expires_in} * 1000 / 2);
+  }
+
+  void arm_refresh(int64_t delay_ms) {
+    auto self = shared_from_this();
+    refresh_timer.expires_after(milliseconds(delay_ms));
+    refresh_timer.async_wait([self](const boost::system::error_code &ec) {
+      if (ec || self->mode == Mode::stopped) return;
+      self->refresh_now();
+    });
+  }
+
+  void refresh_now() {
+    auto self = shared_from_this();
+    // Not tied to the transport epoch: a refresh outlives reconnects.
+    stream::Runtime::instance().run_blocking([self] {
+      auto h = self->host.lock();
+      if (!h) return;
+      Status status = h->refresh_token();
+      h.reset();
+      net::post(self->strand, [self, status = std::move(status)] {
+        if (self->mode == Mode::stopped) return;
+        self->on_refreshed(status);
+      });
+    });
+  }
+
+  void on_refreshed(const Status &status) {
+    if (status.ok()) {
+      refresh_failures = 0;
+      return schedule_refresh();
+    }
+    const Error &e = status.error();
+    if (e.code == Code::invalid) return;  // holds a secret after all: nothing to refresh
+    if (e.code == Code::token_expired || e.code == Code::unauthorized || e.code == Code::forbidden ||
+        e.code == Code::not_found) {
+      Error expired = e;
+      if (expired.code != Code::not_found) expired.code = Code::token_expired;
+      return fail(expired);
+    }
+    const auto now = Clock::now();
+    if (now >= token_deadline) {
+      Error expired = Error::make(Code::token_expired, "the token expired before it could be refreshed");
+      expired.service_code = "TokenExpired";
+      return fail(expired);
+    }
+    ++refresh_failures;
+    const int64_t left_ms = std::chrono::duration_cast<milliseconds>(token_deadline - now).count();
+    arm_refresh(std::max<int64_t>(50, std::min(backoff(refresh_failures, e.retry_after_s), left_ms / 2)));
+  }
+
+  // ---- stop ----
+  void stop_transport() {
+    mode = Mode::stopped;
+    ++epoch;
+    step_timer.cancel();
+    refresh_timer.cancel();
+    if (socket) {
+      socket->close();
+      socket.reset();
+    }
+  }
+
+  void fail(Error error) {
+    if (mode == Mode::stopped) return;
+    stop_transport();
     {
       std::lock_guard<std::mutex> lock(mutex);
-      if (!terminal) terminal = std::move(e);
+      if (!terminal) terminal = std::move(error);
     }
     changed.notify_all();
   }
@@ -89,50 +431,39 @@ struct Receiver::Impl {
 
 Receiver::Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
                    std::optional<std::string> start_watermark)
-    : impl_(std::make_shared<Impl>()) {
-  impl_->host = std::move(host);
-  impl_->options = std::move(options);
-  if (impl_->options.polling_interval_ms < 10) impl_->options.polling_interval_ms = 10;
-  impl_->received_watermark = start_watermark;
-  impl_->delivered_watermark = std::move(start_watermark);
+    : impl_(std::make_shared<Impl>(std::move(host), std::move(options), std::move(start_watermark))) {
+  // Refresh runs whether or not the caller receives: tokens must not lapse.
+  net::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
 }
 
-Receiver::~Receiver() {
-  close();
-  if (impl_->driver.joinable()) {
-    if (impl_->driver.get_id() == std::this_thread::get_id())
-      impl_->driver.detach();
-    else
-      impl_->driver.join();
-  }
-}
+Receiver::~Receiver() { close(); }
 
 Outcome<std::shared_ptr<const ReceivedActivity>> Receiver::next(int timeout_ms) {
   Impl &s = *impl_;
   std::unique_lock<std::mutex> lock(s.mutex);
   if (!s.started && !s.closed) {
     s.started = true;
-    auto self = impl_;
-    s.driver = std::thread([self] { self->run_polling(); });
+    net::post(s.strand, [impl = impl_] { impl->begin(); });
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto deadline = Clock::now() + milliseconds(timeout_ms > 0 ? timeout_ms : 0);
   for (;;) {
-    if (s.closed) return Error::make(Code::cancelled, "receiver closed");
-    while (!s.queue.empty()) {
-      Impl::Entry e = std::move(s.queue.front());
-      s.queue.pop_front();
-      if (e.watermark_after) s.delivered_watermark = e.watermark_after;
-      if (!e.activity) continue;
-      if (e.activity->type == "endOfConversation") s.ended = true;
-      return e.activity;
+    if (s.closed) return Error::make(Code::cancelled, "receiving was closed");
+    if (s.ended_delivered) return Error::make(Code::ended, "the conversation has ended");
+    if (auto activity = s.buffer.pop()) {
+      if (s.buffer.end_queued() && s.buffer.empty()) s.ended_delivered = true;
+      return std::shared_ptr<const ReceivedActivity>(std::move(activity));
     }
-    if (s.ended) return Error::make(Code::ended, "the conversation has ended");
     if (s.terminal) return *s.terminal;
     if (timeout_ms == 0) return Error::make(Code::timeout, "no activity in time");
     if (timeout_ms < 0) {
       s.changed.wait(lock);
-    } else if (s.changed.wait_until(lock, deadline) == std::cv_status::timeout &&
-               s.queue.empty() && !s.closed && !s.terminal) {
+    } else if (s.changed.wait_until(lock, deadline) == std::cv_status::timeout) {
+      if (s.closed) return Error::make(Code::cancelled, "receiving was closed");
+      if (auto activity = s.buffer.pop()) {
+        if (s.buffer.end_queued() && s.buffer.empty()) s.ended_delivered = true;
+        return std::shared_ptr<const ReceivedActivity>(std::move(activity));
+      }
+      if (s.terminal) return *s.terminal;
       return Error::make(Code::timeout, "no activity in time");
     }
   }
@@ -140,20 +471,32 @@ Outcome<std::shared_ptr<const ReceivedActivity>> Receiver::next(int timeout_ms) 
 
 std::optional<std::string> Receiver::watermark() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->delivered_watermark;
+  return impl_->buffer.delivered_watermark();
 }
 
 bool Receiver::ended() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->ended;
+  return impl_->ended_delivered;
+}
+
+std::vector<std::string> Receiver::delivered_after_watermark() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->buffer.delivered_after_watermark();
+}
+
+void Receiver::skip_ids(const std::vector<std::string> &ids) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->buffer.skip_ids(ids);
 }
 
 void Receiver::close() {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (impl_->closed) return;
     impl_->closed = true;
   }
   impl_->changed.notify_all();
+  net::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });
 }
 
 }  // namespace directline::core

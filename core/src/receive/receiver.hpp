@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "error.hpp"
 #include "receive/receiver_host.hpp"
@@ -44,6 +45,11 @@ class Receiver {
   Outcome<std::shared_ptr<const ReceivedActivity>> next(int timeout_ms);
   std::optional<std::string> watermark() const;  // last non-null watermark delivered to the caller
   bool ended() const;
+  // For export/resume when the caller stopped inside a batch: the ids already
+  // delivered after watermark(). Export them with the watermark; on resume pass
+  // them to skip_ids() (before the first next()) so they are not delivered twice.
+  std::vector<std::string> delivered_after_watermark() const;
+  void skip_ids(const std::vector<std::string> &ids);
   void close();  // wakes all waiters (cancelled); idempotent
 
  private:
