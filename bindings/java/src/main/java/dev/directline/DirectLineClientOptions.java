@@ -1,0 +1,99 @@
+package dev.directline;
+
+/**
+ * Options of a {@link DirectLineClient}. Build with {@link #builder()}; zero
+ * (or null) means the library's default for every field.
+ */
+public final class DirectLineClientOptions {
+  final String endpoint;
+  final ApiVersion apiVersion;
+  final int connectTimeoutMillis;
+  final int requestTimeoutMillis;
+  final int retryMaxAttempts;
+  final int retryDeadlineMillis;
+  final int retryBaseDelayMillis;
+  final String userAgent;
+  final String proxy;
+  final String caFile;
+  final boolean insecureSkipTlsVerify;
+  final boolean allowInsecureHttp;
+  final ReceiveMode receiveMode;
+  final int pollingIntervalMillis;
+  final boolean disableAutoRefresh;
+
+  private DirectLineClientOptions(Builder b) {
+    endpoint = b.endpoint;
+    apiVersion = b.apiVersion;
+    connectTimeoutMillis = b.connectTimeoutMillis;
+    requestTimeoutMillis = b.requestTimeoutMillis;
+    retryMaxAttempts = b.retryMaxAttempts;
+    retryDeadlineMillis = b.retryDeadlineMillis;
+    retryBaseDelayMillis = b.retryBaseDelayMillis;
+    userAgent = b.userAgent;
+    proxy = b.proxy;
+    caFile = b.caFile;
+    insecureSkipTlsVerify = b.insecureSkipTlsVerify;
+    allowInsecureHttp = b.allowInsecureHttp;
+    receiveMode = b.receiveMode;
+    pollingIntervalMillis = b.pollingIntervalMillis;
+    disableAutoRefresh = b.disableAutoRefresh;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder of {@link DirectLineClientOptions}. */
+  public static final class Builder {
+    private String endpoint;
+    private ApiVersion apiVersion = ApiVersion.V3;
+    private int connectTimeoutMillis;
+    private int requestTimeoutMillis;
+    private int retryMaxAttempts;
+    private int retryDeadlineMillis;
+    private int retryBaseDelayMillis;
+    private String userAgent;
+    private String proxy;
+    private String caFile;
+    private boolean insecureSkipTlsVerify;
+    private boolean allowInsecureHttp;
+    private ReceiveMode receiveMode = ReceiveMode.AUTO;
+    private int pollingIntervalMillis;
+    private boolean disableAutoRefresh;
+
+    private Builder() {}
+
+    /** Base URL, as DirectLineJS's domain (e.g. https://host/v3/directline); null: the public service. */
+    public Builder endpoint(String value) { endpoint = value; return this; }
+    public Builder apiVersion(ApiVersion value) { apiVersion = value == null ? ApiVersion.V3 : value; return this; }
+    /** 0: 10000. */
+    public Builder connectTimeoutMillis(int value) { connectTimeoutMillis = value; return this; }
+    /** Per HTTP request; 0: 30000. */
+    public Builder requestTimeoutMillis(int value) { requestTimeoutMillis = value; return this; }
+    /** Tries for retryable calls (GET, token calls); 0: 4; 1: no retry. */
+    public Builder retryMaxAttempts(int value) { retryMaxAttempts = value; return this; }
+    /** Total time budget of one retried call; 0: 60000. */
+    public Builder retryDeadlineMillis(int value) { retryDeadlineMillis = value; return this; }
+    /** First backoff delay (doubles, with jitter); 0: 250. */
+    public Builder retryBaseDelayMillis(int value) { retryBaseDelayMillis = value; return this; }
+    /** Appended to the library's User-Agent. */
+    public Builder userAgent(String value) { userAgent = value; return this; }
+    /** "http://host:port". */
+    public Builder proxy(String value) { proxy = value; return this; }
+    /** PEM bundle to trust instead of the system store. */
+    public Builder caFile(String value) { caFile = value; return this; }
+    /** Disables certificate checks: tests only. */
+    public Builder insecureSkipTlsVerify(boolean value) { insecureSkipTlsVerify = value; return this; }
+    /** Permits http:// and ws:// to non-loopback hosts. */
+    public Builder allowInsecureHttp(boolean value) { allowInsecureHttp = value; return this; }
+    public Builder receiveMode(ReceiveMode value) { receiveMode = value == null ? ReceiveMode.AUTO : value; return this; }
+    /** 0: 1000. */
+    public Builder pollingIntervalMillis(int value) { pollingIntervalMillis = value; return this; }
+    /** Conversations do not refresh their token automatically. */
+    public Builder disableAutoRefresh(boolean value) { disableAutoRefresh = value; return this; }
+
+    public DirectLineClientOptions build() {
+      return new DirectLineClientOptions(this);
+    }
+  }
+}

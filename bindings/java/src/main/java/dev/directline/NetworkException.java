@@ -1,0 +1,10 @@
+package dev.directline;
+
+/** Connection failure, dropped connection, DNS or proxy error. */
+public class NetworkException extends DirectLineException {
+  private static final long serialVersionUID = 1L;
+
+  public NetworkException(ErrorCode code, int httpStatus, String serviceCode, String message, int retryAfterSeconds) {
+    super(code, httpStatus, serviceCode, message, retryAfterSeconds);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.directline;
+
+/** A request timed out. */
+public class RequestTimeoutException extends DirectLineException {
+  private static final long serialVersionUID = 1L;
+
+  public RequestTimeoutException(ErrorCode code, int httpStatus, String serviceCode, String message, int retryAfterSeconds) {
+    super(code, httpStatus, serviceCode, message, retryAfterSeconds);
+  }
+}
