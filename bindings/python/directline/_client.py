@@ -424,7 +424,9 @@ class Client:
         receive_mode: ``"auto"`` (WebSocket stream when available) or ``"polling"``.
         polling_interval: seconds between polls when polling.
         retry_attempts: tries for retryable calls (GETs, token calls); None: library default.
+        retry_deadline: total seconds one retried call may take; None: library default (60).
         auto_refresh: conversations refresh their token before it expires.
+        insecure_skip_tls_verify: do not verify TLS certificates (for tests only).
 
     Thread-safe: share one Client between threads. A context manager (closes on exit);
     conversations created from it stay usable after it is closed.
@@ -435,7 +437,9 @@ class Client:
                  proxy: Optional[str] = None, ca_file: Optional[str] = None,
                  allow_insecure_http: bool = False, user_agent: Optional[str] = None,
                  receive_mode: str = "auto", polling_interval: float = 1.0,
-                 retry_attempts: Optional[int] = None, auto_refresh: bool = True) -> None:
+                 retry_attempts: Optional[int] = None, retry_deadline: Optional[float] = None,
+                 auto_refresh: bool = True,
+                 insecure_skip_tls_verify: bool = False) -> None:
         if api_version not in _API_VERSIONS:
             raise InvalidArgumentError(f"api_version must be '3.0' or '1.1', not {api_version!r}")
         if receive_mode not in _RECEIVE_MODES:
@@ -454,10 +458,13 @@ class Client:
             connect_timeout_ms=_to_ms("connect_timeout", connect_timeout),
             request_timeout_ms=_to_ms("timeout", timeout),
             retry_max_attempts=retry_attempts or 0,
+            retry_deadline_ms=0 if retry_deadline is None else _to_ms("retry_deadline",
+                                                                      retry_deadline),
             user_agent=_optional_text("user_agent", user_agent),
             proxy=_optional_text("proxy", proxy),
             ca_file=ca_file,
             allow_insecure_http=bool(allow_insecure_http),
+            insecure_skip_tls_verify=bool(insecure_skip_tls_verify),
             receive_mode=_RECEIVE_MODES[receive_mode],
             polling_interval_ms=_to_ms("polling_interval", polling_interval),
             disable_auto_refresh=not auto_refresh,
