@@ -1,0 +1,262 @@
+#include "client.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <thread>
+#include <unordered_set>
+
+#include "conversation.hpp"
+#include "log.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/state.hpp"
+#include "protocol/status.hpp"
+#include "protocol/url.hpp"
+#include "redact.hpp"
+
+namespace directline::core {
+
+namespace {
+
+struct IssuedTokens {
+  std::mutex mu;
+  std::deque<std::string> order;
+  std::unordered_set<std::string> set;
+};
+
+IssuedTokens &issued() {
+  static auto *tokens = new IssuedTokens();  // leaked: usable during static destruction
+  return *tokens;
+}
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+}  // namespace
+
+void remember_issued_token(const std::string &token) {
+  remember_sensitive(token);
+  auto &t = issued();
+  std::lock_guard<std::mutex> lock(t.mu);
+  if (!t.set.insert(token).second) return;
+  t.order.push_back(token);
+  if (t.order.size() > 4096) {
+    t.set.erase(t.order.front());
+    t.order.pop_front();
+  }
+}
+
+bool is_issued_token(const std::string &token) {
+  auto &t = issued();
+  std::lock_guard<std::mutex> lock(t.mu);
+  return t.set.count(token) != 0;
+}
+
+Status check_credential(const std::string &credential, const char *parameter) {
+  if (credential.empty()) return Error::make(Code::invalid, std::string(parameter) + " is empty");
+  for (unsigned char c : credential) {
+    if (c < 0x21 || c > 0x7e)
+      return Error::make(Code::invalid, std::string(parameter) +
+                                            " contains whitespace or non-printable characters");
+  }
+  return ok_status();
+}
+
+Client::Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport)
+    : config_(std::move(config)),
+      endpoints_(std::move(endpoint), config_.api_version),
+      transport_(std::move(transport)) {}
+
+Outcome<std::shared_ptr<Client>> Client::create(ClientConfig config,
+                                                std::shared_ptr<HttpTransport> transport) {
+  std::string endpoint =
+      config.endpoint.empty() ? protocol::default_endpoint(config.api_version) : config.endpoint;
+  auto valid = protocol::validate_endpoint(endpoint, config.allow_insecure_http);
+  if (!valid) return valid.error();
+  if (!config.transport.proxy.empty()) {
+    auto proxy = protocol::parse_url(config.transport.proxy);
+    if (!proxy || proxy->scheme != "http")
+      return Error::make(Code::invalid, "proxy must be an http://host:port URL");
+  }
+  if (!transport) transport = make_cpprest_transport(config.transport);
+  return std::shared_ptr<Client>(new Client(std::move(config), *valid, std::move(transport)));
+}
+
+ReceiverOptions Client::receiver_options() const {
+  ReceiverOptions o;
+  o.polling_only = config_.polling_only || is_v1();
+  o.polling_interval_ms = config_.polling_interval_ms;
+  o.auto_refresh = config_.auto_refresh;
+  o.retry_base_delay_ms = config_.retry.base_delay_ms;
+  o.connect_timeout_ms = config_.transport.connect_timeout_ms;
+  o.user_agent = config_.transport.user_agent;
+  o.proxy = config_.transport.proxy;
+  o.tls.ca_file = config_.transport.ca_file;
+  o.tls.skip_verify = config_.transport.skip_tls_verify;
+  o.tls.allow_insecure = config_.allow_insecure_http;
+  return o;
+}
+
+Outcome<HttpResponse> Client::call(const std::string &operation, HttpRequest request,
+                                   const std::string &credential, bool retry) {
+  request.headers.emplace_back("Authorization", "Bearer " + credential);
+  request.headers.emplace_back("Accept", "application/json");
+  std::function<Outcome<HttpResponse>()> attempt = [&]() -> Outcome<HttpResponse> {
+    auto response = transport_->send(request);
+    if (!response) {
+      Error e = response.error();
+      e.message = redact(operation + ": " + e.message);
+      return e;
+    }
+    if (!is_success(response->status)) {
+      Error e = protocol::error_for_response(operation, response->status, response->body,
+                                             response->header("Retry-After"), std::time(nullptr));
+      e.message = redact(e.message);
+      return e;
+    }
+    return response;
+  };
+  if (!retry) {
+    auto result = attempt();
+    if (!result) log(LogLevel::info, result.error().message);
+    return result;
+  }
+  RetryPolicy policy = config_.retry;
+  std::function<bool(std::chrono::milliseconds)> sleep = [&](std::chrono::milliseconds delay) {
+    log(LogLevel::info, operation + ": retrying in " + std::to_string(delay.count()) + " ms");
+    std::this_thread::sleep_for(delay);
+    return true;
+  };
+  std::function<Outcome<HttpResponse>()> logged_attempt = [&]() -> Outcome<HttpResponse> {
+    auto result = attempt();
+    if (!result) log(LogLevel::info, result.error().message);
+    return result;
+  };
+  return with_retry<HttpResponse>(policy, logged_attempt, sleep, random_unit);
+}
+
+Outcome<TokenInfo> Client::generate_token(const std::string &secret, const TokenRequest &token_request) {
+  if (auto st = check_credential(secret, "secret"); !st) return st.error();
+  remember_sensitive(secret);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = endpoints_.generate_token();
+  if (!is_v1()) {
+    request.body = protocol::token_parameters_json(token_request.user_id, token_request.user_name,
+                                                   token_request.trusted_origins);
+    if (!request.body.empty()) request.content_type = "application/json";
+  }
+  auto response = call("generate token", std::move(request), secret, /*retry=*/true);
+  if (!response) return response.error();
+  TokenInfo info;
+  if (is_v1()) {
+    auto token = protocol::parse_json_string_token(response->body);
+    if (!token) return token.error();
+    info.token = *token;
+  } else {
+    auto conversation = protocol::parse_conversation(response->body);
+    if (!conversation) return conversation.error();
+    if (!conversation->token)
+      return Error::make(Code::protocol, "generate token: response has no token");
+    info.token = *conversation->token;
+    if (!conversation->conversation_id.empty()) info.conversation_id = conversation->conversation_id;
+    info.expires_in = conversation->expires_in;
+  }
+  remember_issued_token(info.token);
+  return info;
+}
+
+Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::string &conversation_id) {
+  if (auto st = check_credential(token, "token"); !st) return st.error();
+  if (is_v1() && conversation_id.empty())
+    return Error::make(Code::invalid, "conversation_id is required to renew a 1.1 token");
+  remember_sensitive(token);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = endpoints_.refresh_token(conversation_id);
+  auto response = call(is_v1() ? "renew token" : "refresh token", std::move(request), token, true);
+  if (!response) return response.error();
+  TokenInfo info;
+  if (is_v1()) {
+    auto renewed = protocol::parse_json_string_token(response->body);
+    if (!renewed) return renewed.error();
+    info.token = *renewed;
+    info.conversation_id = conversation_id;
+  } else {
+    auto conversation = protocol::parse_conversation(response->body);
+    if (!conversation) return conversation.error();
+    if (!conversation->token) return Error::make(Code::protocol, "refresh token: response has no token");
+    info.token = *conversation->token;
+    if (!conversation->conversation_id.empty()) info.conversation_id = conversation->conversation_id;
+    info.expires_in = conversation->expires_in;
+  }
+  remember_issued_token(info.token);
+  return info;
+}
+
+Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::string &secret_or_token) {
+  if (auto st = check_credential(secret_or_token, "secret_or_token"); !st) return st.error();
+  remember_sensitive(secret_or_token);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = endpoints_.start_conversation();
+  // Never retried: a second start with a secret would create a second conversation.
+  auto response = call("start conversation", std::move(request), secret_or_token, /*retry=*/false);
+  if (!response) return response.error();
+  auto info = protocol::parse_conversation(response->body);
+  if (!info) return info.error();
+  if (info->conversation_id.empty())
+    return Error::make(Code::protocol, "start conversation: response has no conversationId");
+
+  Conversation::Init init;
+  init.id = info->conversation_id;
+  init.is_new = is_v1() ? true : response->status == 201;
+  bool credential_is_token = is_issued_token(secret_or_token) ||
+                             (info->token && *info->token == secret_or_token);
+  if (credential_is_token) {
+    init.token = info->token.value_or(secret_or_token);
+  } else {
+    init.secret = secret_or_token;
+    init.token = info->token;  // shown and exported; calls keep using the secret
+  }
+  if (info->token) remember_issued_token(*info->token);
+  init.expires_in = info->expires_in;
+  if (!is_v1()) init.stream_url = info->stream_url;
+  if (init.stream_url) remember_sensitive(*init.stream_url);
+  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+}
+
+Outcome<std::shared_ptr<Conversation>> Client::open_conversation(
+    const std::string &secret_or_token, const std::string &conversation_id,
+    const std::optional<std::string> &watermark) {
+  if (auto st = check_credential(secret_or_token, "secret_or_token"); !st) return st.error();
+  if (conversation_id.empty()) return Error::make(Code::invalid, "conversation_id is empty");
+  remember_sensitive(secret_or_token);
+  Conversation::Init init;
+  init.id = conversation_id;
+  if (is_issued_token(secret_or_token)) init.token = secret_or_token;
+  else init.secret = secret_or_token;
+  init.watermark = watermark;
+  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+}
+
+Outcome<std::shared_ptr<Conversation>> Client::resume_conversation(const std::string &state_json) {
+  auto state = protocol::state_from_json(state_json);
+  if (!state) return state.error();
+  if (!state->token) return Error::make(Code::invalid, "state_json holds no token to resume with");
+  if (state->api_version != config_.api_version)
+    return Error::make(Code::invalid, "state_json is for another api version than this client");
+  std::string state_endpoint = state->endpoint;
+  while (!state_endpoint.empty() && state_endpoint.back() == '/') state_endpoint.pop_back();
+  if (state_endpoint != endpoint())
+    return Error::make(Code::invalid, "state_json is for another endpoint than this client");
+  if (auto st = check_credential(*state->token, "state_json token"); !st) return st.error();
+  remember_issued_token(*state->token);
+  Conversation::Init init;
+  init.id = state->conversation_id;
+  init.token = state->token;
+  init.expires_in = state->expires_in;
+  init.watermark = state->watermark;
+  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+}
+
+}  // namespace directline::core

@@ -1,0 +1,85 @@
+// Client: options, the transport and the retry policy shared by every
+// conversation created from it. Thread-safe; held in a shared_ptr so
+// conversations outlive the C handle that created them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+#include "protocol/endpoints.hpp"
+#include "receive/receiver.hpp"
+#include "retry.hpp"
+#include "transport/http_transport.hpp"
+
+namespace directline::core {
+
+class Conversation;
+
+struct ClientConfig {
+  std::string endpoint;  // "" = the public service for api_version
+  protocol::ApiVersion api_version = protocol::ApiVersion::v3;
+  TransportOptions transport;
+  RetryPolicy retry;
+  bool allow_insecure_http = false;
+  bool polling_only = false;
+  int polling_interval_ms = 1000;
+  bool auto_refresh = true;
+};
+
+struct TokenInfo {
+  std::string token;
+  std::optional<std::string> conversation_id;  // nullopt for 1.1
+  int expires_in = 0;
+};
+
+struct TokenRequest {
+  std::optional<std::string> user_id;
+  std::optional<std::string> user_name;
+  std::vector<std::string> trusted_origins;
+};
+
+// Marks a value as a token this process obtained from the service, so a
+// later start/open with it authenticates as a token (refreshable) rather than
+// as a secret. Process-wide, bounded.
+void remember_issued_token(const std::string &token);
+bool is_issued_token(const std::string &token);
+
+// Checks a secret or token before it goes into a header: non-empty, printable ASCII.
+Status check_credential(const std::string &credential, const char *parameter);
+
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  // transport nullptr: cpprestsdk. invalid/insecure for a bad endpoint.
+  static Outcome<std::shared_ptr<Client>> create(ClientConfig config,
+                                                 std::shared_ptr<HttpTransport> transport = nullptr);
+
+  const ClientConfig &config() const { return config_; }
+  const protocol::Endpoints &endpoints() const { return endpoints_; }
+  const std::string &endpoint() const { return endpoints_.base(); }
+  bool is_v1() const { return config_.api_version == protocol::ApiVersion::v1_1; }
+  ReceiverOptions receiver_options() const;
+
+  Outcome<TokenInfo> generate_token(const std::string &secret, const TokenRequest &request);
+  Outcome<TokenInfo> refresh_token(const std::string &token, const std::string &conversation_id);
+  Outcome<std::shared_ptr<Conversation>> start_conversation(const std::string &secret_or_token);
+  Outcome<std::shared_ptr<Conversation>> open_conversation(const std::string &secret_or_token,
+                                                           const std::string &conversation_id,
+                                                           const std::optional<std::string> &watermark);
+  Outcome<std::shared_ptr<Conversation>> resume_conversation(const std::string &state_json);
+
+  // One authenticated exchange. Non-2xx becomes an Error (redacted message).
+  // retry: only for idempotent and token calls (see retry.hpp).
+  Outcome<HttpResponse> call(const std::string &operation, HttpRequest request,
+                             const std::string &credential, bool retry);
+
+ private:
+  Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport);
+  ClientConfig config_;
+  protocol::Endpoints endpoints_;
+  std::shared_ptr<HttpTransport> transport_;
+};
+
+}  // namespace directline::core

@@ -1,0 +1,101 @@
+// One conversation: its id and credential (secret or token, with the token
+// history so borrowed C strings stay valid), the REST operations, and the
+// ReceiverHost side the receiver calls back into. Thread-safe. Always held in
+// a shared_ptr (the receiver keeps a weak_ptr).
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "client.hpp"
+#include "protocol/multipart.hpp"
+#include "receive/receiver.hpp"
+#include "receive/receiver_host.hpp"
+
+namespace directline::core {
+
+class Conversation final : public ReceiverHost, public std::enable_shared_from_this<Conversation> {
+ public:
+  struct Init {
+    std::string id;
+    std::optional<std::string> secret;       // authenticates with this when set
+    std::optional<std::string> token;        // current token (auth when no secret)
+    int expires_in = 0;
+    std::optional<std::string> stream_url;
+    std::optional<std::string> watermark;    // where receiving starts
+    bool is_new = false;
+  };
+
+  Conversation(std::shared_ptr<Client> client, Init init);
+  ~Conversation() override;
+
+  // Stable borrowed strings (valid for the object's life).
+  const char *id_cstr() const { return id_.c_str(); }
+  const char *token_cstr() const;        // nullptr if none
+  const char *stream_url_cstr() const;   // nullptr if none
+  int expires_in() const;
+  bool is_new() const { return is_new_; }
+  bool is_ended() const;
+  std::optional<std::string> watermark() const;
+
+  // REST operations. Ids: nullopt when the service returns none (1.1).
+  Outcome<std::optional<std::string>> post_activity(const std::string &activity_json);
+  Outcome<std::optional<std::string>> send_message(const std::string &user_id, const std::string &text);
+  Outcome<std::optional<std::string>> upload(const std::string &user_id,
+                                             const std::vector<protocol::UploadPart> &files,
+                                             const std::string *activity_json);
+  Outcome<std::optional<std::string>> end(const std::string &user_id);
+  Outcome<std::string> get_activities(const std::optional<std::string> &watermark);
+  Status reconnect_now(const std::optional<std::string> &watermark);
+  Status set_token(const std::string &token);
+
+  // Receiving (the receiver is created on the first call).
+  Outcome<std::shared_ptr<const ReceivedActivity>> next_activity(int timeout_ms);
+  void close();
+
+  Outcome<std::string> export_state() const;
+
+  // ReceiverHost
+  Outcome<ReconnectResult> reconnect(const std::optional<std::string> &watermark) override;
+  Outcome<ReceivedBatch> poll(const std::optional<std::string> &watermark) override;
+  Status refresh_token() override;
+  std::optional<std::string> stream_url() const override;
+  bool holds_token() const override;
+  int token_expires_in_s() const override;
+  bool is_own_activity(const std::string &id) const override;
+  bool is_v1() const override;
+  Outcome<ReceivedBatch> parse_batch(const std::string &json) const override;
+
+ private:
+  std::string auth_credential() const;
+  void adopt_token(const std::string &token, int expires_in);  // mu_ held
+  void remember_own(const std::string &id);
+  Outcome<std::optional<std::string>> post_json(const std::string &operation, const std::string &body);
+  Status check_usable_for_post() const;
+
+  const std::shared_ptr<Client> client_;
+  const std::string id_;
+  const bool is_new_;
+
+  mutable std::mutex mu_;
+  std::optional<std::string> secret_;
+  std::deque<std::string> tokens_;       // history; back() is current; never shrinks
+  std::deque<std::string> stream_urls_;  // history; back() is current
+  bool has_stream_url_ = false;
+  int expires_in_ = 0;
+  bool ended_ = false;
+  bool closed_ = false;
+  std::optional<std::string> start_watermark_;
+  std::deque<std::string> own_order_;
+  std::unordered_set<std::string> own_ids_;
+
+  mutable std::mutex receiver_mu_;  // guards creation of receiver_
+  std::shared_ptr<Receiver> receiver_;
+};
+
+}  // namespace directline::core

@@ -1,0 +1,74 @@
+#include "protocol/status.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+namespace directline::core::protocol {
+
+Code code_for_status(int http_status, const std::string &service_code) {
+  switch (http_status) {
+    case 400:
+    case 413: return Code::bad_request;
+    case 401: return Code::unauthorized;
+    case 403: return service_code == "TokenExpired" ? Code::token_expired : Code::forbidden;
+    case 404: return Code::not_found;
+    case 409: return Code::conflict;
+    case 429: return Code::throttled;
+    case 502:
+    case 504: return Code::bot;
+    default: return Code::server;
+  }
+}
+
+ServiceError parse_error_body(const std::string &body) {
+  ServiceError out;
+  auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return out;
+  auto err = doc.find("error");
+  if (err == doc.end() || !err->is_object()) return out;
+  auto code = err->find("code");
+  if (code != err->end() && code->is_string()) out.code = code->get<std::string>();
+  auto message = err->find("message");
+  if (message != err->end() && message->is_string()) out.message = message->get<std::string>();
+  return out;
+}
+
+std::optional<int> parse_retry_after(const std::string &value, std::time_t now) {
+  constexpr long kCap = 86400;
+  std::string v = value;
+  v.erase(0, v.find_first_not_of(" \t"));
+  v.erase(v.find_last_not_of(" \t") + 1);
+  if (v.empty()) return std::nullopt;
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (v.size() > 9) return static_cast<int>(kCap);
+    return static_cast<int>(std::min(std::stol(v), kCap));
+  }
+  // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+  std::tm tm{};
+  const char *end = strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  std::time_t when = timegm(&tm);
+  long delta = static_cast<long>(when - now);
+  return static_cast<int>(std::clamp(delta, 0L, kCap));
+}
+
+Error error_for_response(const std::string &operation, int http_status, const std::string &body,
+                         const std::optional<std::string> &retry_after_header, std::time_t now) {
+  ServiceError service = parse_error_body(body);
+  Error e;
+  e.http_status = http_status;
+  e.service_code = service.code;
+  e.code = code_for_status(http_status, service.code);
+  if (retry_after_header) {
+    if (auto s = parse_retry_after(*retry_after_header, now)) e.retry_after_s = *s;
+  }
+  e.message = operation + ": HTTP " + std::to_string(http_status);
+  if (!service.code.empty()) e.message += " " + service.code;
+  if (!service.message.empty()) e.message += ": " + service.message;
+  return e;
+}
+
+}  // namespace directline::core::protocol
