@@ -1,0 +1,78 @@
+// /admin/* (only with --admin, only from loopback peers): faults, clock, bot actions, stats.
+#include "service.hpp"
+
+namespace dlemu {
+
+void Service::on_admin(const RequestContext &request, Reply reply) {
+  const ApiVersion v = ApiVersion::v3;
+  switch (request.route.id) {
+    case RouteId::admin_faults_add: {
+      FaultRule rule;
+      std::string error;
+      if (!parse_fault_spec(request.msg.body(), rule, error))
+        return reply(error_outcome(400, "BadArgument", error, v));
+      int id = faults_.add(rule);
+      return reply(json_outcome(200, "{\"id\":" + std::to_string(id) + "}"));
+    }
+    case RouteId::admin_faults_clear:
+      faults_.clear();
+      return reply(json_outcome(200, "{}"));
+    case RouteId::admin_clock: {
+      json body;
+      if (auto error = parse_json_body(request.msg.body(), body, v)) return reply(std::move(*error));
+      if (!body.is_object() || !body.contains("advance_seconds") || !body["advance_seconds"].is_number() ||
+          body["advance_seconds"].get<double>() < 0 || body["advance_seconds"].get<double>() > 1e9)
+        return reply(error_outcome(400, "BadArgument", "Expected {\"advance_seconds\":N} with N >= 0", v));
+      clock_.advance(static_cast<int64_t>(body["advance_seconds"].get<double>()));
+      return reply(json_outcome(200, dump_json(json{{"now", clock_.now_seconds()}})));
+    }
+    case RouteId::admin_stats:
+      return reply(json_outcome(200, dump_json(json{{"conversations", store_.size()},
+                                                    {"sockets", open_sockets.load()},
+                                                    {"activities", activities_total_.load()}})));
+    default: break;
+  }
+  auto conversation = find_conversation(request.route.params.at(0));
+  if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", v));
+  switch (request.route.id) {
+    case RouteId::admin_bot_activities: {
+      json body;
+      if (auto error = parse_json_body(request.msg.body(), body, v)) return reply(std::move(*error));
+      if (!body.is_object()) return reply(error_outcome(400, "BadArgument", "Expected a JSON object", v));
+      json ids = json::array();
+      if (body.contains("count") && !body.contains("type")) {
+        if (!body["count"].is_number_unsigned() || body["count"].get<uint64_t>() > 10000)
+          return reply(error_outcome(400, "BadArgument", "count must be 0..10000", v));
+        std::string text = body.value("text", "msg");
+        uint64_t n = body["count"].get<uint64_t>();
+        for (uint64_t i = 1; i <= n; ++i)
+          ids.push_back(bot_send(conversation,
+                                 json{{"type", "message"}, {"text", text + " " + std::to_string(i)}}, ""));
+      } else {
+        ids.push_back(bot_send(conversation, std::move(body), ""));
+      }
+      return reply(json_outcome(200, dump_json(json{{"ids", ids}})));
+    }
+    case RouteId::admin_end: {
+      std::string id = bot_send(conversation, json{{"type", "endOfConversation"}}, "");
+      return reply(json_outcome(200, dump_json(json{{"id", id}})));
+    }
+    case RouteId::admin_drop_stream: {
+      bool dropped = false;
+      {
+        std::lock_guard<std::mutex> lock(conversation->mu);
+        if (conversation->socket) {
+          conversation->socket->close(1001, "dropped by admin");
+          conversation->socket.reset();
+          open_sockets.fetch_sub(1);
+          dropped = true;
+        }
+      }
+      return reply(json_outcome(200, dump_json(json{{"dropped", dropped}})));
+    }
+    default:
+      return reply(error_outcome(404, "NotFound", "No such resource", v));
+  }
+}
+
+}  // namespace dlemu

@@ -1,0 +1,428 @@
+#include "server.hpp"
+
+#include <deque>
+#include <sstream>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "log.hpp"
+#include "util.hpp"
+
+namespace dlemu {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+namespace {
+constexpr auto kReadTimeout = std::chrono::seconds(30);
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr uint64_t kBodyLimit = 1u << 20;          // ~1 MB for JSON routes
+constexpr uint64_t kUploadBodyLimit = 8u << 20;    // uploads carry files
+constexpr size_t kMaxQueuedFrames = 20000;         // a reader this far behind is dropped
+
+void shutdown_stream(PlainStream &s) {
+  beast::error_code ec;
+  s.socket().shutdown(tcp::socket::shutdown_both, ec);
+  s.close();
+}
+void shutdown_stream(TlsStream &s) {
+  beast::error_code ec;
+  beast::get_lowest_layer(s).socket().shutdown(tcp::socket::shutdown_both, ec);
+  beast::get_lowest_layer(s).close();
+}
+
+// A live WebSocket registry so shutdown can close them all.
+struct SocketRegistry {
+  std::mutex mu;
+  std::vector<std::weak_ptr<StreamSink>> sinks;
+  void add(const std::shared_ptr<StreamSink> &s) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (sinks.size() > 64 && sinks.size() % 64 == 0)
+      sinks.erase(std::remove_if(sinks.begin(), sinks.end(), [](auto &w) { return w.expired(); }),
+                  sinks.end());
+    sinks.push_back(s);
+  }
+  void close_all() {
+    std::vector<std::shared_ptr<StreamSink>> live;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (auto &w : sinks)
+        if (auto s = w.lock()) live.push_back(s);
+      sinks.clear();
+    }
+    for (auto &s : live) s->close(1001, "server shutting down");
+  }
+};
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// WebSocket session: sends ActivitySet frames queued by the conversation.
+template <typename Stream>
+class WsSession : public StreamSink, public std::enable_shared_from_this<WsSession<Stream>> {
+ public:
+  WsSession(Stream &&stream, std::shared_ptr<Service> service, StreamGrant grant)
+      : ws_(std::move(stream)), service_(std::move(service)), grant_(std::move(grant)),
+        timer_(ws_.get_executor()) {}
+
+  void run(HttpRequest request, SocketRegistry &registry) {
+    registry.add(this->shared_from_this());
+    beast::get_lowest_layer(ws_).expires_never();
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.keep_alive_pings = true;  // reaps half-open peers
+    ws_.set_option(timeouts);
+    ws_.read_message_max(64 * 1024);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type &res) {
+      res.set(http::field::server, "directline-emulator");
+    }));
+    request_ = std::move(request);
+    auto self = this->shared_from_this();
+    if (grant_.delay_ms > 0) {
+      timer_.expires_after(std::chrono::milliseconds(grant_.delay_ms));
+      timer_.async_wait([self](beast::error_code) { self->accept(); });
+    } else {
+      accept();
+    }
+  }
+
+  void send_frame(std::shared_ptr<const std::string> frame, bool carries_activities) override {
+    auto self = this->shared_from_this();
+    net::post(ws_.get_executor(), [self, frame = std::move(frame), carries_activities]() mutable {
+      self->enqueue(Item{std::move(frame), carries_activities, false, 0, {}});
+    });
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    auto self = this->shared_from_this();
+    net::post(ws_.get_executor(), [self, code, reason = std::move(reason)]() mutable {
+      self->enqueue(Item{nullptr, false, true, code, std::move(reason)});
+    });
+  }
+
+ private:
+  struct Item {
+    std::shared_ptr<const std::string> frame;
+    bool carries_activities;
+    bool is_close;
+    uint16_t code;
+    std::string reason;
+  };
+
+  void accept() {
+    auto self = this->shared_from_this();
+    ws_.async_accept(request_, [self](beast::error_code ec) {
+      self->request_ = {};
+      if (ec) return self->finish();
+      self->accepted_ = true;
+      self->attached_ = self->service_->attach_stream(self->grant_, self);
+      self->schedule_keepalive();
+      self->read();
+      self->write_next();
+    });
+  }
+
+  void read() {
+    auto self = this->shared_from_this();
+    ws_.async_read(read_buffer_, [self](beast::error_code ec, size_t) {
+      if (ec) return self->finish();
+      // Client frames (empty pings or anything else) are ignored (PROTOCOL 1.5.8).
+      self->read_buffer_.consume(self->read_buffer_.size());
+      self->read();
+    });
+  }
+
+  void schedule_keepalive() {
+    int64_t interval = service_->options().keepalive_s;
+    if (interval <= 0 || finished_) return;
+    timer_.expires_after(std::chrono::seconds(interval));
+    auto self = this->shared_from_this();
+    timer_.async_wait([self](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      static const auto empty = std::make_shared<const std::string>();
+      self->enqueue(Item{empty, false, false, 0, {}});
+      self->schedule_keepalive();
+    });
+  }
+
+  void enqueue(Item item) {
+    if (close_started_ || finished_) return;
+    if (queue_.size() >= kMaxQueuedFrames) {
+      log(LogLevel::warn, "dropping a WebSocket that does not read its frames");
+      queue_.clear();
+      queue_.push_back(Item{nullptr, false, true, 1008, "too slow"});
+    } else {
+      queue_.push_back(std::move(item));
+    }
+    write_next();
+  }
+
+  void write_next() {
+    if (!accepted_ || writing_ || queue_.empty() || close_started_ || finished_) return;
+    Item &item = queue_.front();
+    writing_ = true;
+    auto self = this->shared_from_this();
+    if (item.is_close) {
+      close_started_ = true;
+      websocket::close_reason reason;
+      reason.code = item.code;
+      reason.reason = item.reason.substr(0, 120);
+      queue_.clear();
+      ws_.async_close(reason, [self](beast::error_code) {
+        self->writing_ = false;
+        self->finish();
+      });
+      return;
+    }
+    ws_.text(true);
+    ws_.async_write(net::buffer(*item.frame), [self](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->finish();
+      bool counted = self->queue_.front().carries_activities;
+      self->queue_.pop_front();
+      int n = self->grant_.ws_close_after;
+      if (counted && n > 0 && ++self->activity_frames_ % n == 0) {
+        self->queue_.push_front(Item{nullptr, false, true, 1001, "injected fault"});
+      }
+      self->write_next();
+    });
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    if (attached_) service_->detach_stream(*grant_.conversation, this);
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).close();
+  }
+
+  websocket::stream<Stream> ws_;
+  std::shared_ptr<Service> service_;
+  StreamGrant grant_;
+  net::steady_timer timer_;
+  HttpRequest request_;
+  beast::flat_buffer read_buffer_;
+  std::deque<Item> queue_;
+  bool accepted_ = false, attached_ = false, writing_ = false, close_started_ = false, finished_ = false;
+  uint64_t activity_frames_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// HTTP session: keep-alive request loop; hands WebSocket upgrades to WsSession.
+template <typename Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(Stream &&stream, std::shared_ptr<Service> service, SocketRegistry &registry,
+               bool tls, bool loopback)
+      : stream_(std::move(stream)), service_(std::move(service)), registry_(registry), tls_(tls),
+        loopback_(loopback) {}
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+      auto self = this->shared_from_this();
+      stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) return self->close();
+        self->read();
+      });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(kBodyLimit);
+    beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+    auto self = this->shared_from_this();
+    http::async_read_header(stream_, buffer_, *parser_, [self](beast::error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      std::string_view target = self->parser_->get().target();
+      if (target.find("/upload") != std::string_view::npos) self->parser_->body_limit(kUploadBodyLimit);
+      http::async_read(self->stream_, self->buffer_, *self->parser_, [self](beast::error_code ec, size_t) {
+        if (ec) return self->on_read_error(ec);
+        self->on_request();
+      });
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::body_limit)
+      return send_and_close(error_outcome(413, "MalformedData", "The request body is too large", ApiVersion::v3));
+    bool http_error = ec.category() == http::make_error_code(http::error::end_of_stream).category();
+    if (http_error && ec != http::error::end_of_stream && ec != http::error::partial_message)
+      return send_and_close(error_outcome(400, "MalformedData", "Malformed HTTP request", ApiVersion::v3));
+    close();  // peer closed, timed out, or broke the connection
+  }
+
+  void send_and_close(Outcome out) {
+    keep_alive_ = false;
+    write(std::move(out));
+  }
+
+  void on_request() {
+    auto ctx = std::make_shared<RequestContext>();
+    ctx->msg = parser_->release();
+    ctx->tls = tls_;
+    ctx->loopback_peer = loopback_;
+    std::string_view target = ctx->msg.target();
+    size_t q = target.find('?');
+    ctx->path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) ctx->query = parse_query(target.substr(q + 1));
+    ctx->route = match_route(ctx->msg.method(), ctx->path);
+    keep_alive_ = ctx->msg.keep_alive();
+    version_ = ctx->msg.version();
+
+    if (websocket::is_upgrade(ctx->msg)) {
+      if (ctx->route.id != RouteId::stream) {
+        return send_and_close(error_outcome(404, "NotFound", "No WebSocket at this path", ApiVersion::v3));
+      }
+      StreamGrant grant;
+      if (auto reject = service_->authorize_stream(*ctx, grant)) return send_and_close(std::move(*reject));
+      auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), service_, std::move(grant));
+      ws->run(std::move(ctx->msg), registry_);
+      return;
+    }
+    auto self = this->shared_from_this();
+    service_->handle(ctx, [self](Outcome out) {
+      // Handlers may answer from any thread: continue on this connection's strand.
+      net::dispatch(self->stream_.get_executor(),
+                    [self, out = std::move(out)]() mutable { self->write(std::move(out)); });
+    });
+  }
+
+  void write(Outcome out) {
+    if (out.delivery == Delivery::drop) return close();
+    auto self = this->shared_from_this();
+    beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
+    out.res.version(version_);
+    out.res.keep_alive(keep_alive_ && out.delivery == Delivery::normal);
+    if (out.delivery == Delivery::truncate) {
+      // Headers announce the full length; only half of the body follows, then the close.
+      out.res.prepare_payload();
+      std::ostringstream head;
+      head << out.res.base();
+      auto raw = std::make_shared<std::string>(head.str());
+      raw->append(out.res.body().substr(0, out.res.body().size() / 2));
+      net::async_write(stream_, net::buffer(*raw), [self, raw](beast::error_code, size_t) { self->close(); });
+      return;
+    }
+    response_ = std::make_shared<HttpResponse>(std::move(out.res));
+    http::async_write(stream_, *response_, [self](beast::error_code ec, size_t) {
+      bool again = !ec && self->response_->keep_alive();
+      self->response_.reset();
+      if (again) self->read();
+      else self->close();
+    });
+  }
+
+  void close() { shutdown_stream(stream_); }
+
+  Stream stream_;
+  std::shared_ptr<Service> service_;
+  SocketRegistry &registry_;
+  bool tls_, loopback_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpResponse> response_;
+};
+
+// ---------------------------------------------------------------------------
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context &io, std::shared_ptr<Service> service, const Options &options,
+           std::shared_ptr<ssl::context> tls)
+      : io_(io), acceptor_(net::make_strand(io)), service_(std::move(service)), tls_(std::move(tls)),
+        retry_timer_(acceptor_.get_executor()) {
+    tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+  }
+
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  void start() { accept(); }
+  void stop() {
+    auto self = shared_from_this();
+    net::post(acceptor_.get_executor(), [self] {
+      self->stopped_ = true;
+      beast::error_code ec;
+      self->acceptor_.close(ec);
+      self->retry_timer_.cancel();
+    });
+    registry_.close_all();
+  }
+
+ private:
+  void accept() {
+    if (stopped_) return;
+    auto self = shared_from_this();
+    acceptor_.async_accept(net::make_strand(io_), [self](beast::error_code ec, tcp::socket socket) {
+      if (self->stopped_) return;
+      if (ec) {
+        // E.g. out of file descriptors: back off briefly instead of spinning.
+        log(LogLevel::warn, "accept failed: ", ec.message());
+        self->retry_timer_.expires_after(std::chrono::milliseconds(50));
+        self->retry_timer_.async_wait([self](beast::error_code) { self->accept(); });
+        return;
+      }
+      beast::error_code ignored;
+      bool loopback = false;
+      auto peer = socket.remote_endpoint(ignored);
+      if (!ignored) {
+        auto addr = peer.address();
+        loopback = addr.is_loopback() ||
+                   (addr.is_v6() && addr.to_v6().is_v4_mapped() &&
+                    net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6()).is_loopback());
+      }
+      socket.set_option(tcp::no_delay(true), ignored);
+      if (self->tls_) {
+        std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *self->tls_), self->service_,
+                                                 self->registry_, true, loopback)
+            ->start();
+      } else {
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), self->service_,
+                                                   self->registry_, false, loopback)
+            ->start();
+      }
+      self->accept();
+    });
+  }
+
+  net::io_context &io_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<Service> service_;
+  std::shared_ptr<ssl::context> tls_;
+  net::steady_timer retry_timer_;
+  SocketRegistry registry_;
+  bool stopped_ = false;
+};
+
+Server::Server(net::io_context &io, std::shared_ptr<Service> service, const Options &options,
+               std::shared_ptr<ssl::context> tls)
+    : listener_(std::make_shared<Listener>(io, std::move(service), options, std::move(tls))) {}
+
+uint16_t Server::port() const { return listener_->port(); }
+void Server::start() { listener_->start(); }
+void Server::stop() { listener_->stop(); }
+
+}  // namespace dlemu
