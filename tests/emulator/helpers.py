@@ -59,6 +59,8 @@ class DirectLine:
         self.v1 = emulator.v1
         self.secret = emulator.secret
         self.http = requests.Session()
+        # Loopback only: no proxies, and a per-test CA must win over REQUESTS_CA_BUNDLE.
+        self.http.trust_env = False
 
     # --- 3.0 -----------------------------------------------------------------------------
     def generate(self, credential: Optional[str] = None, body: Any = None) -> requests.Response:
@@ -193,7 +195,9 @@ def open_stream(stream_url: str, **kwargs: Any) -> ClientConnection:
     kwargs.setdefault("close_timeout", 2)
     kwargs.setdefault("ping_interval", None)  # the protocol's own keep-alive is what we test
     kwargs.setdefault("max_size", 2 ** 22)
-    return connect(ws_url(stream_url), **kwargs)
+    connection = connect(ws_url(stream_url), **kwargs)
+    # Entered here so tests may use it with or without `with` (close() still closes it).
+    return connection.__enter__()
 
 
 def next_set(ws: ClientConnection, timeout: float = 5.0, keepalives: Optional[List[str]] = None

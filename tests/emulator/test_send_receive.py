@@ -124,11 +124,17 @@ def test_39_odd_watermarks_do_not_crash(dl, conversation, watermark):
         assert_error_response(response, 400)
 
 
-def test_40_typing_never_returned_by_get(dl, conversation):
+def test_40_bot_typing_never_returned_by_get(dl, conversation):
     dl.post_ok(conversation, message("hi"))
     activities = dl.poll_until(conversation, echo_arrived("hi"))
     assert all(a["type"] != "typing" for a in activities)
-    dl.post_ok(conversation, {"type": "typing", "from": {"id": "u1"}})
+
+
+def test_40_client_typing_not_stored_for_get(dl, conversation):
+    # Contract: "typing is never stored for GET", whoever sends it.
+    response = dl.post_activity(conversation, {"type": "typing", "from": {"id": "u1"}})
+    assert response.status_code == 200, response.text
+    assert response.json()["id"]
     assert all(a["type"] != "typing" for a in dl.all_activities(conversation))
 
 
