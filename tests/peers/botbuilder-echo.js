@@ -8,7 +8,7 @@
 global.XMLHttpRequest = require('xhr2');
 global.WebSocket = require('ws');
 const http = require('http');
-const { CloudAdapter, ActivityHandler } = require('botbuilder');
+const { CloudAdapter, ActivityHandler, ConfigurationBotFrameworkAuthentication } = require('botbuilder');
 const { DirectLine, ConnectionStatus } = require('botframework-directlinejs');
 const { SECRET, startEmulator, Checks, waitFor, deadline } = require('./lib');
 
@@ -34,7 +34,8 @@ class EchoBot extends ActivityHandler {
 
 // CloudAdapter wants an express/restify-like request (parsed body) and response.
 function startBot(seen) {
-  const adapter = new CloudAdapter();
+  // No MicrosoftAppId/Password: authentication is disabled, as for a local bot.
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.onTurnError = async (context, error) => { console.error(`bot turn error: ${error && error.stack}`); };
   const bot = new EchoBot(seen);
   const server = http.createServer((req, res) => {
