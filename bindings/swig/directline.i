@@ -78,7 +78,7 @@
   }
 %}
 #elif defined(SWIGCSHARP)
-%typemap(csclassmodifiers) SWIGTYPE "internal sealed class"
+%typemap(csclassmodifiers) SWIGTYPE "internal class"
 %typemap(csclassmodifiers) enum SWIGTYPE "internal sealed class"
 %pragma(csharp) moduleclassmodifiers="internal class"
 %pragma(csharp) imclassclassmodifiers="internal class"
@@ -246,7 +246,7 @@ static void dlswig_raise(void) {
   internal delegate void RaiseCallback(int code, int httpStatus, string serviceCode,
                                        string message, int retryAfterSeconds);
 
-  sealed class RaiseHelper {
+  internal sealed class RaiseHelper {
     // Kept in a static field so the delegate outlives every native call.
     static readonly RaiseCallback callback = Raise;
 
@@ -264,12 +264,9 @@ static void dlswig_raise(void) {
     }
   }
 
-  static readonly RaiseHelper raiseHelper = new RaiseHelper();
-
-  // An explicit static constructor drops beforefieldinit, so the helper above
-  // is created before the first P/Invoke of this class, not lazily.
-  static DirectLineNativePINVOKE() {
-  }
+  internal static readonly RaiseHelper raiseHelper = new RaiseHelper();
+  // SWIG's PINVOKE class has an explicit static constructor (no beforefieldinit),
+  // so this helper is created before the first P/Invoke of the class.
 %}
 #endif
 

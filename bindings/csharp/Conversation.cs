@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+
+namespace DirectLine
+{
+    /// <summary>
+    /// One Direct Line conversation. Safe to use from several threads. Dispose()
+    /// (or Close()) stops receiving, wakes a thread blocked in NextActivity (it
+    /// then throws <see cref="CancelledException"/>) and frees the native handle
+    /// once no call is running any more. Later calls throw ObjectDisposedException.
+    /// </summary>
+    public sealed class Conversation : IDisposable
+    {
+        readonly NativeHandle<NativeConversation> handle;
+
+        internal Conversation(NativeConversation conversation)
+        {
+            handle = new NativeHandle<NativeConversation>("Conversation", conversation,
+                                                          NativeConversation.getCPtr(conversation).Handle,
+                                                          c => c.stop_receiving());
+        }
+
+        public string Id
+        {
+            get { return handle.Call(c => c.conversation_id()); }
+        }
+
+        /// <summary>The current token (changes when refreshed); null if the conversation uses a secret only.</summary>
+        public string Token
+        {
+            get { return handle.Call(c => c.current_token()); }
+        }
+
+        /// <summary>The current stream URL; null if none (polling).</summary>
+        public string StreamUrl
+        {
+            get { return handle.Call(c => c.current_stream_url()); }
+        }
+
+        /// <summary>Seconds the current token was issued for; 0 when unknown or a secret.</summary>
+        public int ExpiresIn
+        {
+            get { return handle.Call(c => c.token_lifetime_seconds()); }
+        }
+
+        /// <summary>True if StartConversation created it (201); false if already started (200) or opened.</summary>
+        public bool IsNew
+        {
+            get { return handle.Call(c => c.created_new()); }
+        }
+
+        /// <summary>True once an endOfConversation was received or sent.</summary>
+        public bool IsEnded
+        {
+            get { return handle.Call(c => c.has_ended()); }
+        }
+
+        /// <summary>The last watermark seen by receiving; null before any.</summary>
+        public string Watermark
+        {
+            get { return handle.Call(c => c.last_watermark()); }
+        }
+
+        /// <summary>True after Close()/Dispose().</summary>
+        public bool IsClosed
+        {
+            get { return handle.IsClosed; }
+        }
+
+        /// <summary>Posts a text message from userId; returns the activity id the service assigned.</summary>
+        public string SendMessage(string userId, string text)
+        {
+            return handle.Call(c => c.send_text(userId, text));
+        }
+
+        /// <summary>
+        /// Posts one activity (JSON object with at least "type" and "from.id"); returns
+        /// its id (null for 1.1). Never retried once it may have reached the service.
+        /// </summary>
+        public string PostActivity(string activityJson)
+        {
+            return handle.Call(c => c.post_json(activityJson));
+        }
+
+        /// <summary>Uploads one file as a message from userId.</summary>
+        public string Upload(string userId, UploadFile file)
+        {
+            return Upload(userId, new[] { file }, null);
+        }
+
+        /// <summary>Uploads files as one message from userId, with an optional activity (JSON) they attach to.</summary>
+        public string Upload(string userId, IEnumerable<UploadFile> files, string activityJson)
+        {
+            if (files == null)
+                throw new ArgumentNullException("files");
+            using (var batch = new NativeUploadBatch())
+            {
+                foreach (UploadFile file in files)
+                {
+                    if (file == null)
+                        throw new ArgumentNullException("files", "null file in the upload list");
+                    if (!batch.add_file(file.Name, file.ContentType, file.Data, file.Data.Length))
+                        throw new OutOfMemoryException("directline: cannot copy upload " + file.Name);
+                }
+                return handle.Call(c => c.upload_batch(userId, batch, activityJson));
+            }
+        }
+
+        /// <summary>Ends the conversation: posts endOfConversation from userId, then stops receiving.</summary>
+        public string End(string userId)
+        {
+            return handle.Call(c => c.finish(userId));
+        }
+
+        /// <summary>
+        /// One poll of GET activities after watermark (null: all retained): the service's
+        /// ActivitySet JSON (1.1: MessageSet). Does not change what NextActivity delivers.
+        /// </summary>
+        public string GetActivities(string watermark = null)
+        {
+            return handle.Call(c => c.fetch_activity_set(watermark));
+        }
+
+        /// <summary>Fetches a fresh stream URL (and token, if sent). watermark null: only new activities.</summary>
+        public void Reconnect(string watermark = null)
+        {
+            handle.Call(c => c.reconnect_from(watermark));
+        }
+
+        /// <summary>Refreshes the conversation's token now (InvalidArgumentException with a secret only).</summary>
+        public void RefreshToken()
+        {
+            handle.Call(c => c.refresh_now());
+        }
+
+        /// <summary>Hands in a token refreshed elsewhere; used for every later call.</summary>
+        public void SetToken(string token)
+        {
+            handle.Call(c => c.replace_token(token));
+        }
+
+        /// <summary>
+        /// Waits up to timeoutMs (0: no wait; -1: forever) for the next activity, delivered
+        /// exactly once and in order; null when nothing arrived in time. Throws
+        /// ConversationEndedException after the bot's endOfConversation was delivered,
+        /// CancelledException when closed meanwhile, or the error that stopped receiving.
+        /// </summary>
+        public Activity NextActivity(int timeoutMs)
+        {
+            NativeActivity activity = handle.Call(c => c.wait_activity(timeoutMs));
+            return activity == null ? null : Activity.Take(activity);
+        }
+
+        /// <summary>
+        /// What is needed to resume later, in this or another process (JSON). It holds the
+        /// token (never a secret): store it like a credential.
+        /// </summary>
+        public string ExportState()
+        {
+            return handle.Call(c => c.export_state());
+        }
+
+        public Task<string> SendMessageAsync(string userId, string text)
+        {
+            return Background.Run(() => SendMessage(userId, text));
+        }
+
+        public Task<string> PostActivityAsync(string activityJson)
+        {
+            return Background.Run(() => PostActivity(activityJson));
+        }
+
+        public Task<Activity> NextActivityAsync(int timeoutMs)
+        {
+            return Background.Run(() => NextActivity(timeoutMs));
+        }
+
+        public Task<string> EndAsync(string userId)
+        {
+            return Background.Run(() => End(userId));
+        }
+
+        public Task ReconnectAsync(string watermark = null)
+        {
+            return Background.Run(() => Reconnect(watermark));
+        }
+
+        public Task RefreshTokenAsync()
+        {
+            return Background.Run(() => RefreshToken());
+        }
+
+        /// <summary>Stops receiving and frees the native conversation. Idempotent.</summary>
+        public void Close()
+        {
+            handle.Shutdown();
+        }
+
+        public void Dispose()
+        {
+            Close();
+        }
+
+        public override string ToString()
+        {
+            try
+            {
+                return "Conversation{Id=" + Id + "}";
+            }
+            catch (ObjectDisposedException)
+            {
+                return "Conversation{closed}";
+            }
+        }
+    }
+}

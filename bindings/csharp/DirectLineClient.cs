@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace DirectLine
+{
+    /// <summary>
+    /// A Direct Line client: generates and refreshes tokens, starts, opens and
+    /// resumes conversations. Thread-safe; share one per endpoint. Dispose it
+    /// when done (conversations it created stay usable).
+    /// </summary>
+    public sealed class DirectLineClient : IDisposable
+    {
+        readonly NativeHandle<NativeClient> handle;
+
+        /// <summary>A client for the endpoint (Direct Line 3.0); null: the public service.</summary>
+        public DirectLineClient(string endpoint)
+            : this(new DirectLineClientOptions { Endpoint = endpoint })
+        {
+        }
+
+        public DirectLineClient(DirectLineClientOptions options)
+        {
+            DirectLineClientOptions o = options ?? new DirectLineClientOptions();
+            var client = new NativeClient(o.Endpoint, (int)o.ApiVersion, o.ConnectTimeoutMs, o.RequestTimeoutMs,
+                                          o.RetryMaxAttempts, o.RetryDeadlineMs, o.RetryBaseDelayMs, o.UserAgent,
+                                          o.Proxy, o.CaFile, o.InsecureSkipTlsVerify, o.AllowInsecureHttp,
+                                          (int)o.ReceiveMode, o.PollingIntervalMs, o.DisableAutoRefresh);
+            handle = new NativeHandle<NativeClient>("DirectLineClient", client,
+                                                    NativeClient.getCPtr(client).Handle, null);
+        }
+
+        /// <summary>The effective endpoint (the default one when none was given).</summary>
+        public string Endpoint
+        {
+            get { return handle.Call(c => c.effective_endpoint()); }
+        }
+
+        /// <summary>The native library's version, e.g. "0.1.0".</summary>
+        public static string LibraryVersion
+        {
+            get { return DirectLineNative.dl_version_string(); }
+        }
+
+        /// <summary>Exchanges a secret for a token scoped to one new conversation.</summary>
+        public Token GenerateToken(string secret)
+        {
+            return GenerateToken(secret, null, null, null);
+        }
+
+        /// <summary>Exchanges a secret for a token bound to a user (any argument but secret may be null).</summary>
+        public Token GenerateToken(string secret, string userId, string userName, IEnumerable<string> trustedOrigins)
+        {
+            string origins = null;
+            if (trustedOrigins != null)
+            {
+                var list = new List<string>();
+                foreach (string origin in trustedOrigins)
+                {
+                    if (origin == null || origin.IndexOf('\n') >= 0)
+                        throw new ArgumentException("trusted origins must be non-null single-line strings", "trustedOrigins");
+                    list.Add(origin);
+                }
+                origins = list.Count == 0 ? null : string.Join("\n", list);
+            }
+            return Token.Take(handle.Call(c => c.issue_token(secret, userId, userName, origins)));
+        }
+
+        /// <summary>Refreshes (3.0) or renews (1.1, needs conversationId) a token that has not expired.</summary>
+        public Token RefreshToken(string token, string conversationId = null)
+        {
+            return Token.Take(handle.Call(c => c.renew_token(token, conversationId)));
+        }
+
+        /// <summary>
+        /// Starts a conversation with a secret (a new one each call) or a token from
+        /// GenerateToken (its conversation; starting again is allowed, see IsNew).
+        /// </summary>
+        public Conversation StartConversation(string secretOrToken)
+        {
+            return new Conversation(handle.Call(c => c.begin_conversation(secretOrToken)));
+        }
+
+        /// <summary>Opens an existing conversation without starting it; watermark may be null.</summary>
+        public Conversation OpenConversation(string secretOrToken, string conversationId, string watermark = null)
+        {
+            return new Conversation(handle.Call(c => c.attach_conversation(secretOrToken, conversationId, watermark)));
+        }
+
+        /// <summary>Opens a conversation from <see cref="Conversation.ExportState"/> output.</summary>
+        public Conversation ResumeConversation(string stateJson)
+        {
+            return new Conversation(handle.Call(c => c.restore_conversation(stateJson)));
+        }
+
+        public Task<Token> GenerateTokenAsync(string secret)
+        {
+            return Background.Run(() => GenerateToken(secret));
+        }
+
+        public Task<Token> GenerateTokenAsync(string secret, string userId, string userName, IEnumerable<string> trustedOrigins)
+        {
+            return Background.Run(() => GenerateToken(secret, userId, userName, trustedOrigins));
+        }
+
+        public Task<Token> RefreshTokenAsync(string token, string conversationId = null)
+        {
+            return Background.Run(() => RefreshToken(token, conversationId));
+        }
+
+        public Task<Conversation> StartConversationAsync(string secretOrToken)
+        {
+            return Background.Run(() => StartConversation(secretOrToken));
+        }
+
+        public Task<Conversation> ResumeConversationAsync(string stateJson)
+        {
+            return Background.Run(() => ResumeConversation(stateJson));
+        }
+
+        /// <summary>Frees the native client. Idempotent.</summary>
+        public void Dispose()
+        {
+            handle.Shutdown();
+        }
+    }
+
+    /// <summary>Runs blocking native calls on dedicated threads, off the caller's thread and the pool.</summary>
+    internal static class Background
+    {
+        internal static Task<T> Run<T>(Func<T> call)
+        {
+            return Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning,
+                                         TaskScheduler.Default);
+        }
+
+        internal static Task Run(Action call)
+        {
+            return Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning,
+                                         TaskScheduler.Default);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the C# binding (DirectLine.dll, the NuGet package) and runs its tests on
+# Mono: the NUnit 2.6 suites, then a program with only the package's files beside
+# it. Assumes ${BUILD_DIR:-build} was configured. Exits non-zero on any failure;
+# the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+OUT=$BUILD_DIR/csharp
+NUPKG=$BUILD_DIR/packages/DirectLine.0.1.0.nupkg
+export DIRECTLINE_EMULATOR=$BUILD_DIR/bin/directline-emulator
+
+passed=0
+failed=0
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+
+if ! cmake --build "$BUILD_DIR" --target directline_nupkg directline_csharp_tests directline-emulator; then
+  echo "test-csharp: build failed (are mono-devel and nunit-console installed, DL_BUILD_SWIG not OFF?)"
+  failed=$((failed + 1)); finish
+fi
+
+# NUnit 2.6; -noshadow keeps the assemblies beside their native libraries.
+RESULT=$OUT/TestResult.xml
+rm -f "$RESULT"
+(cd "$OUT" && nunit-console -nologo -noshadow -labels DirectLine.Tests.dll -xml="$RESULT")
+if [ -f "$RESULT" ]; then
+  read -r tests failures < <(python3 - "$RESULT" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+failures = int(root.get("failures", 0)) + int(root.get("errors", 0))
+print(int(root.get("total", 0)), failures)
+PY
+)
+  passed=$((passed + tests - failures))
+  failed=$((failed + failures))
+else
+  echo "test-csharp: NUnit wrote no result"
+  failed=$((failed + 1))
+fi
+
+# A program with only the package's files beside it.
+SMOKE=$(mktemp -d)
+trap 'rm -rf "$SMOKE"' EXIT
+if (cd "$SMOKE" && cmake -E tar xf "$NUPKG" \
+    && cp lib/netstandard2.0/DirectLine.dll runtimes/linux-x64/native/*.so . \
+    && mcs -nologo -out:PackageSmoke.exe -r:DirectLine.dll "$OLDPWD/tests/csharp/smoke/PackageSmoke.cs" \
+    && mkdir app && mv PackageSmoke.exe DirectLine.dll ./*.so app/ \
+    && mono app/PackageSmoke.exe "$DIRECTLINE_EMULATOR"); then
+  passed=$((passed + 1))
+else
+  echo "test-csharp: package-only program failed"
+  failed=$((failed + 1))
+fi
+finish

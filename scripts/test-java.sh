@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the Java binding (jar with its natives) and runs its tests: the JUnit 5
+# suites through Maven, then a program with only the jar on its classpath.
+# Assumes ${BUILD_DIR:-build} was configured. Exits non-zero on any failure;
+# the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+SWIG_DIR=$BUILD_DIR/bindings/swig
+JAR=$BUILD_DIR/packages/directline-0.1.0.jar
+EMULATOR=$BUILD_DIR/bin/directline-emulator
+
+passed=0
+failed=0
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+
+if ! cmake --build "$BUILD_DIR" --target directline_java directline-emulator; then
+  echo "test-java: build failed (is Java + Maven installed and DL_BUILD_SWIG not OFF?)"
+  failed=$((failed + 1)); finish
+fi
+
+# JUnit through Maven (offline first: no network once the local repository is filled).
+MAVEN_ARGS=(-q -B -f bindings/java/pom.xml test
+  "-Ddl.build.dir=$SWIG_DIR/maven" "-Ddl.swig.java.dir=$SWIG_DIR/java-src"
+  "-Ddl.native.dir=$SWIG_DIR/java-native" "-Ddl.emulator=$EMULATOR"
+  -Dsurefire.failIfNoSpecifiedTests=false)
+REPORTS=$SWIG_DIR/maven/surefire-reports
+rm -rf "$REPORTS"
+if ! mvn -o "${MAVEN_ARGS[@]}" 2>/dev/null; then
+  if [ ! -d "$REPORTS" ]; then
+    mvn "${MAVEN_ARGS[@]}"   # offline resolution failed: fetch what is missing
+  fi
+fi
+if compgen -G "$REPORTS/TEST-*.xml" >/dev/null; then
+  read -r tests failures < <(python3 - "$REPORTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+tests = failures = 0
+for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    suite = ET.parse(path).getroot()
+    tests += int(suite.get("tests", 0)) - int(suite.get("skipped", 0))
+    failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+print(tests, failures)
+PY
+)
+  passed=$((passed + tests - failures))
+  failed=$((failed + failures))
+else
+  echo "test-java: no JUnit reports were written"
+  failed=$((failed + 1))
+fi
+
+# A plain program with only the jar on its classpath.
+SMOKE=$(mktemp -d)
+trap 'rm -rf "$SMOKE"' EXIT
+if javac -d "$SMOKE" -cp "$JAR" bindings/java/src/smoke/java/JarSmoke.java \
+   && (cd "$SMOKE" && java -cp "$JAR:." JarSmoke "$EMULATOR"); then
+  passed=$((passed + 1))
+else
+  echo "test-java: jar-only program failed"
+  failed=$((failed + 1))
+fi
+finish
