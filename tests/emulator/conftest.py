@@ -13,11 +13,19 @@ from emulator import Emulator  # noqa: E402  (tests/support/emulator.py)
 from helpers import DirectLine, RecordingBot  # noqa: E402
 
 
+def assert_survived(emulator: Emulator) -> None:
+    """After a whole module of bad input the process is still up and shuts down cleanly."""
+    assert emulator.proc.poll() is None, \
+        f"emulator died (exit {emulator.proc.returncode}): {''.join(emulator.stderr_lines)[-2000:]}"
+    assert emulator.stop() == 0, "emulator did not exit 0 on SIGTERM"
+
+
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
     """The shared echo-bot emulator of a module (admin routes on for bot-side actions)."""
     with Emulator("--admin") as emulator:
         yield emulator
+        assert_survived(emulator)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +52,7 @@ def bot_emu(bot_server: RecordingBot) -> Iterator[Emulator]:
     """An emulator that forwards to the module's recording bot."""
     with Emulator("--admin", "--bot", bot_server.url, "--bot-timeout", "5000") as emulator:
         yield emulator
+        assert_survived(emulator)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +65,7 @@ def clock_emu() -> Iterator[Emulator]:
     """A dedicated emulator whose clock the tests move forward (never share: expiry is global)."""
     with Emulator("--admin") as emulator:
         yield emulator
+        assert_survived(emulator)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,10 @@ against the built-in echo bot."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from helpers import HTTP_TIMEOUT, assert_error_response, bearer, message
 
@@ -33,6 +35,31 @@ def test_27_activity_ids_follow_the_contract_format(dl, conversation):
     assert first == f"{conversation}|0000001"
     assert second.startswith(f"{conversation}|") and len(second.split("|")[1]) == 7
     assert int(second.split("|")[1]) > 1
+
+
+def test_27_concurrent_posts_get_unique_consecutive_ids(dl, conversation):
+    def post_many(worker: int) -> list:
+        session = requests.Session()
+        session.trust_env = False
+        ids = []
+        for i in range(20):
+            response = session.post(f"{dl.v3}/conversations/{conversation}/activities",
+                                    json=message(f"w{worker}-{i}"), headers=bearer(dl.secret),
+                                    timeout=HTTP_TIMEOUT)
+            assert response.status_code == 200, response.text
+            ids.append(response.json()["id"])
+        return ids
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        posted = [i for ids in pool.map(post_many, range(8)) for i in ids]
+    assert len(set(posted)) == 160
+    activities = dl.poll_until(conversation, lambda acts: len(acts) >= 320, timeout=10)
+    seqs = [int(a["id"].split("|")[1]) for a in activities]
+    assert seqs == list(range(1, 321))  # posts and echoes, every seq exactly once, in order
+    # Each worker's own posts keep their order.
+    for worker in range(8):
+        mine = [a["text"] for a in activities if a.get("text", "").startswith(f"w{worker}-")]
+        assert mine == [f"w{worker}-{i}" for i in range(20)]
 
 
 def test_33_post_to_unknown_conversation_returns_404(dl):

@@ -78,6 +78,16 @@ def test_46_stream_url_works_just_inside_the_window(cdl):
         assert ws.response.status_code == 101
 
 
+def test_46_stream_url_ttl_flag():
+    with Emulator("--admin", "--stream-url-ttl", "5") as emulator:
+        client = DirectLine(emulator)
+        started = client.start_ok()
+        client.advance_clock(6)
+        with pytest.raises(InvalidStatus) as rejected:
+            open_stream(started["streamUrl"])
+        assert rejected.value.response.status_code == 403
+
+
 def test_47_frames_are_text_activity_sets_with_watermark(dl):
     started = dl.start_ok()
     conversation = started["conversationId"]
@@ -281,3 +291,19 @@ def test_stream_survives_many_activities(dl):
         ids = dl.bot_says(conversation, 300, "bulk")
         activities = next_activities(ws, 300, timeout=10)
         assert [a["id"] for a in activities] == ids
+
+
+def test_many_sockets_each_get_their_own_activities(dl):
+    conversations = [dl.start_ok() for _ in range(100)]
+    sockets = [open_stream(c["streamUrl"]) for c in conversations]
+    try:
+        ids = [dl.bot_says(c["conversationId"], 2, f"to {c['conversationId']}")
+               for c in conversations]
+        for ws, conversation, expected in zip(sockets, conversations, ids):
+            activities = next_activities(ws, 2)
+            assert [a["id"] for a in activities] == expected
+            assert all(a["conversation"]["id"] == conversation["conversationId"]
+                       for a in activities)
+    finally:
+        for ws in sockets:
+            ws.close()
