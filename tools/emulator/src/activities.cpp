@@ -42,6 +42,13 @@ std::optional<Outcome> Service::append_user_activity(const std::shared_ptr<Conve
   if (c.ended && !options_.allow_post_after_end)
     return error_outcome(403, "NotAllowed", "The conversation has ended", version);
   if (activity.value("locale", "").empty() && !c.locale.empty()) activity["locale"] = c.locale;
+  if (activity.value("type", "") == "typing") {
+    // typing is never stored for GET, whoever sends it: streamed without a watermark.
+    id = c.id + "|t" + std::to_string(++c.ephemeral_count);
+    activity["id"] = id;
+    if (c.socket) c.socket->send_frame(activity_frame(dump_json(activity), std::nullopt), true);
+    return std::nullopt;
+  }
   uint64_t seq = c.last_seq() + 1;
   id = activity_id(c.id, seq);
   activity["id"] = id;

@@ -263,8 +263,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::body_limit)
-      return send_and_close(error_outcome(413, "MalformedData", "The request body is too large", ApiVersion::v3));
+    if (ec == http::error::body_limit) {
+      bool v1 = parser_->get().target().rfind("/api/", 0) == 0;
+      return send_and_close(error_outcome(413, "MalformedData", "The request body is too large",
+                                          v1 ? ApiVersion::v1 : ApiVersion::v3));
+    }
     bool http_error = ec.category() == http::make_error_code(http::error::end_of_stream).category();
     if (http_error && ec != http::error::end_of_stream && ec != http::error::partial_message)
       return send_and_close(error_outcome(400, "MalformedData", "Malformed HTTP request", ApiVersion::v3));

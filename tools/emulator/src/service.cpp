@@ -106,8 +106,9 @@ void Service::handle(std::shared_ptr<RequestContext> request, Reply reply) {
   const RouteMatch &route = request->route;
   if (route.id == RouteId::none) {
     if (!route.allow.empty()) {
-      Outcome out = error_outcome(405, "BadArgument", "Method not allowed",
-                                  request->path.rfind("/api/", 0) == 0 ? ApiVersion::v1 : ApiVersion::v3);
+      bool v1 = request->path.rfind("/api/", 0) == 0;
+      Outcome out = error_outcome(405, v1 ? "NotSupported" : "BadArgument", "Method not allowed",
+                                  v1 ? ApiVersion::v1 : ApiVersion::v3);
       out.res.set(http::field::allow, route.allow);
       return reply(std::move(out));
     }
@@ -195,9 +196,11 @@ void Service::dispatch(std::shared_ptr<RequestContext> request, Reply reply) {
 
 std::optional<Outcome> Service::authenticate(const RequestContext &request, ApiVersion version,
                                              Caller &caller) {
+  // 1.1 errors use its own code enum (PROTOCOL 2.2); TokenExpired stays for both versions.
+  const bool v1 = version == ApiVersion::v1;
   auto it = request.msg.find(http::field::authorization);
   if (it == request.msg.end())
-    return error_outcome(401, "BadArgument", "Missing token or secret", version);
+    return error_outcome(401, v1 ? "MissingProperty" : "BadArgument", "Missing token or secret", version);
   std::string_view value = trim(it->value());
   size_t space = value.find(' ');
   std::string_view scheme = value.substr(0, space);
@@ -206,7 +209,7 @@ std::optional<Outcome> Service::authenticate(const RequestContext &request, ApiV
   bool scheme_ok = iequals(scheme, "Bearer") ||
                    (version == ApiVersion::v1 && iequals(scheme, "BotConnector"));
   if (!scheme_ok || credential.empty() || credential.find(' ') != std::string_view::npos)
-    return error_outcome(401, "BadArgument", "Malformed Authorization header", version);
+    return error_outcome(401, v1 ? "MalformedData" : "BadArgument", "Malformed Authorization header", version);
   if (secrets_.contains(credential)) {
     caller.is_secret = true;
     return std::nullopt;
@@ -215,7 +218,7 @@ std::optional<Outcome> Service::authenticate(const RequestContext &request, ApiV
   TokenCheck check = tokens_.verify(credential, clock_.now_seconds(), claims);
   if (check == TokenCheck::ok && claims.kind != TokenKind::conversation) check = TokenCheck::invalid;
   if (check == TokenCheck::invalid)
-    return error_outcome(403, "BadArgument", "Unknown token or secret", version);
+    return error_outcome(403, v1 ? "NotAllowed" : "BadArgument", "Unknown token or secret", version);
   if (check == TokenCheck::expired)
     return error_outcome(403, "TokenExpired", "Token expired", version);
   caller.is_secret = false;
@@ -227,7 +230,8 @@ std::optional<Outcome> Service::authenticate(const RequestContext &request, ApiV
 std::optional<Outcome> Service::authorize_conversation(const Caller &caller, const std::string &id,
                                                        ApiVersion version) {
   if (caller.is_secret || caller.claims.conversation_id == id) return std::nullopt;
-  return error_outcome(403, "BadArgument", "The token is not valid for this conversation", version);
+  return error_outcome(403, version == ApiVersion::v1 ? "NotAllowed" : "BadArgument",
+                       "The token is not valid for this conversation", version);
 }
 
 std::shared_ptr<Conversation> Service::find_conversation(const std::string &id) {
