@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Per-call overhead of the Java and C# bindings over the C API, against one
+# emulator: generate_token (a full HTTP round trip) and a getter (no I/O,
+# pure binding cost). Prints each figure and the ratio to C.
+# Needs the built library, jar, DirectLine.dll and emulator in ${BUILD_DIR:-build}.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+TOKEN_CALLS=${TOKEN_CALLS:-2000}
+GETTER_CALLS=${GETTER_CALLS:-1000000}
+SECRET=bench-secret-0123456789
+WORK=$(mktemp -d)
+EMULATOR_PID=
+cleanup() {
+  [ -n "$EMULATOR_PID" ] && kill "$EMULATOR_PID" 2>/dev/null && wait "$EMULATOR_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cmake --build "$BUILD_DIR" --target directline directline_java directline_csharp_assembly directline-emulator >/dev/null
+
+"$BUILD_DIR/bin/directline-emulator" --port 0 --secret "$SECRET" >"$WORK/emulator.out" 2>/dev/null &
+EMULATOR_PID=$!
+for _ in $(seq 100); do grep -q '^listening on ' "$WORK/emulator.out" && break; sleep 0.1; done
+ENDPOINT="$(sed -n 's/^listening on //p' "$WORK/emulator.out" | head -1)/v3/directline"
+
+gcc -O2 -std=c99 -D_POSIX_C_SOURCE=199309L -Icapi/include bench/swig/bench_c.c -o "$WORK/bench_c" \
+    -L"$BUILD_DIR/lib" -ldirectline -Wl,-rpath,"$BUILD_DIR/lib"
+javac -d "$WORK" -cp "$BUILD_DIR/packages/directline-0.1.0.jar" bench/swig/Bench.java
+mcs -nologo -optimize+ -out:"$BUILD_DIR/csharp/Bench.exe" -r:"$BUILD_DIR/csharp/DirectLine.dll" bench/swig/Bench.cs
+
+"$WORK/bench_c" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/c.txt"
+java -cp "$BUILD_DIR/packages/directline-0.1.0.jar:$WORK" Bench "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/java.txt"
+mono "$BUILD_DIR/csharp/Bench.exe" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/csharp.txt"
+rm -f "$BUILD_DIR/csharp/Bench.exe"
+
+python3 - "$WORK" "$TOKEN_CALLS" "$GETTER_CALLS" <<'PY'
+import sys
+work, token_calls, getter_calls = sys.argv[1], sys.argv[2], sys.argv[3]
+def load(name):
+    return {k: float(v) for k, v in (line.split() for line in open(f"{work}/{name}.txt"))}
+c, java, cs = load("c"), load("java"), load("csharp")
+print(f"generate_token ({token_calls} calls, mean per call; HTTP round trip to the emulator)")
+print(f"  C      {c['generate_token_us']:9.1f} us")
+print(f"  Java   {java['generate_token_us']:9.1f} us   x{java['generate_token_us'] / c['generate_token_us']:.2f} of C")
+print(f"  C#     {cs['generate_token_us']:9.1f} us   x{cs['generate_token_us'] / c['generate_token_us']:.2f} of C")
+print(f"conversation id getter ({getter_calls} calls, mean per call; no I/O)")
+print(f"  C      {c['getter_ns']:9.1f} ns")
+print(f"  Java   {java['getter_ns']:9.1f} ns   x{java['getter_ns'] / c['getter_ns']:.1f} of C")
+print(f"  C#     {cs['getter_ns']:9.1f} ns   x{cs['getter_ns'] / c['getter_ns']:.1f} of C")
+PY
