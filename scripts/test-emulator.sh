@@ -14,4 +14,4 @@ fi
 python="${PYTHON:-$repo/.venv/bin/python}"
 [[ -x "$python" ]] || python=python3
 cd "$repo/tests/emulator" || exit 2
-exec "$python" -m pytest -q -p no:cacheprovider "$@"
+exec "$python" -m pytest -p no:cacheprovider "$@"
