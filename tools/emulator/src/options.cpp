@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "faults.hpp"
 #include "util.hpp"
 
 namespace dlemu {
@@ -119,6 +120,9 @@ bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
     } else if (flag("--tls-key")) {
       o.tls_key = value;
     } else if (flag("--fault")) {
+      FaultRule rule;
+      std::string error;
+      if (!parse_fault_spec(value, rule, error)) return fail("--fault: " + error);
       o.faults.push_back(value);
     } else if (flag("--seed")) {
       uint64_t s = 0;
