@@ -54,6 +54,7 @@ curl -sf -X POST -H "Authorization: Bearer $DL_SECRET" -H "Content-Type: applica
      "$base/v3/directline/conversations/$conversation/activities" >/dev/null
 export DL_CONVERSATION="$conversation"
 
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 results=()
 run() {  # label connections script
   local label="$1" connections="$2" script="$3" line
@@ -69,7 +70,7 @@ run "GET activities, 1000 connections" 1000 activities.lua
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 echo
-echo "directline-emulator benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, wrk -t$wrk_threads -d$duration, $emulator"
+echo "directline-emulator benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average before: $load_before, wrk -t$wrk_threads -d$duration, $emulator"
 printf '%-34s %6s %10s %9s %9s %9s %9s %8s %8s\n' workload conns req/s p50_ms p90_ms p99_ms max_ms non2xx sockerr
 status=0
 for entry in "${results[@]}"; do
@@ -77,7 +78,10 @@ for entry in "${results[@]}"; do
   printf '%-34s %6s %10s %9s %9s %9s %9s %8s %8s\n' "$label" "$connections" "$(field rps "$line")" \
     "$(field p50_ms "$line")" "$(field p90_ms "$line")" "$(field p99_ms "$line")" "$(field max_ms "$line")" \
     "$(field non2xx "$line")" "$(field socket_errors "$line")"
-  if [[ "$(field non2xx "$line")" != 0 || "$(field socket_errors "$line")" != 0 ]]; then status=1; fi
+  if [[ "$(field non2xx "$line")" != 0 || "$(field socket_errors "$line")" != 0 ]]; then
+    status=1
+    echo "  -> errors: non-2xx $(field non2xx "$line"), connect $(field connect "$line"), read $(field read "$line"), write $(field write "$line"), timeout (> 5 s) $(field timeout "$line")"
+  fi
   if [[ "$label" == start* ]]; then
     echo "  -> $(awk -v r="$(field rps "$line")" 'BEGIN { printf "%.0f", r / 3 }') round trips/s"
   fi
