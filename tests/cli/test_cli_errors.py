@@ -138,7 +138,7 @@ def test_no_command_prints_usage_and_exit_2(cli: Cli) -> None:
     (("--api", "2.0", "generate-token"), "--api"),
     (("upload", "--conversation", "c"), "--file"),
     (("start-conversation", "--token", "t", "--secret-file", "f"), "only one"),
-    (("generate-token", "--token", "t"), "needs a secret"),
+    (("generate-token", "--token", "t"), "does not apply"),
     (("activities", "--conversation", "c"), "no credential"),
 ])
 def test_usage_errors_exit_2(cli: Cli, args, fragment: str) -> None:

@@ -171,8 +171,8 @@ def test_66_end_then_67_send_is_refused(cli: Cli) -> None:
     out = cli.ok("end", "--conversation", cid, env=cli.secret_env())
     assert out["id"]
     refused = cli.run("send", "--conversation", cid, "--text", "late", env=cli.secret_env())
-    assert refused.returncode == EXIT["forbidden"], refused.stderr
-    assert "HTTP 403" in refused.stderr
+    assert refused.returncode == EXIT["ended"], refused.stderr  # 403 NotAllowed = ended
+    assert "(DL_EENDED, HTTP 403, NotAllowed)" in refused.stderr
     # Reading still works, and shows the endOfConversation.
     page = cli.ok("activities", "--conversation", cid, env=cli.secret_env())
     assert page["activities"][-1]["type"] == "endOfConversation"

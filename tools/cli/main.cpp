@@ -490,10 +490,11 @@ PollPage parse_page(const std::string &set_json) {
   return page;
 }
 
-// Pages through GET activities from `after` to the end; each activity goes to
+// Pages through GET activities from the start to the end; each activity goes to
 // `emit`. Returns the last watermark (the point "now" for a new receiver).
 template <typename Emit>
-std::optional<std::string> drain_history(directline::Conversation &c, std::optional<std::string> after, Emit emit) {
+std::optional<std::string> drain_history(directline::Conversation &c, Emit emit) {
+  std::optional<std::string> after;
   for (int guard = 0; guard < 100000; ++guard) {
     PollPage page = parse_page(c.get_activities(after));
     for (auto &a : page.activities) emit(a);
@@ -511,7 +512,7 @@ directline::Conversation open_for_receiving(directline::Client &client, const Op
   std::optional<std::string> watermark = o.watermark;
   if (!watermark) {
     auto probe = client.open_conversation(cred.value, o.conversation);
-    watermark = drain_history(probe, std::nullopt, [&](const json &a) {
+    watermark = drain_history(probe, [&](const json &a) {
       if (o.from_start) emit_history(a);
     });
   }
@@ -547,6 +548,11 @@ int cmd_listen(const Options &o, InterruptWatcher &interrupts) {
   directline::Client client(client_options(o));
   auto conversation = open_for_receiving(client, o, [&](const json &a) { emit(a, false); });
   interrupts.watch(&conversation);
+  // On stderr, so scripts can tell when activities sent from now on will be seen.
+  {
+    std::lock_guard<std::mutex> lock(g_output_mutex);
+    std::cerr << "directline: listening to conversation " << conversation.id() << "\n" << std::flush;
+  }
   struct Unwatch {
     InterruptWatcher &w;
     ~Unwatch() { w.watch(nullptr); }
