@@ -187,6 +187,24 @@ def test_admin_routes_absent_without_admin_flag():
         assert response.status_code == 404
 
 
+def test_admin_delete_faults_clears_them(fdl):
+    fdl.add_fault("route=generate,status=500")
+    fdl.add_fault("route=start,status=503")
+    assert fdl.generate().status_code == 500
+    fdl.clear_faults()
+    assert fdl.generate().status_code == 200
+    assert fdl.start().status_code == 201
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"count":-1,"text":"x"}',
+                                  b'{"count":"many"}', b"[]"])
+def test_admin_bot_activities_bad_body_returns_400(dl, body):
+    conversation = dl.start_ok()["conversationId"]
+    response = dl.admin("POST", f"conversations/{conversation}/activities", data=body,
+                        headers={"Content-Type": "application/json"})
+    assert_error_response(response, 400)
+
+
 def test_admin_on_unknown_conversation_returns_404(dl):
     response = dl.admin("POST", "conversations/NoSuchConversation000/end")
     assert_error_response(response, 404)

@@ -37,6 +37,14 @@ def test_27_activity_ids_follow_the_contract_format(dl, conversation):
     assert int(second.split("|")[1]) > 1
 
 
+def test_27_client_chosen_id_and_timestamp_are_replaced(dl, conversation):
+    posted_id = dl.post_ok(conversation, message("mine", id="client-id",
+                                                 timestamp="2001-01-01T00:00:00Z"))
+    assert posted_id != "client-id" and posted_id.startswith(f"{conversation}|")
+    stored = next(a for a in dl.all_activities(conversation) if a["id"] == posted_id)
+    assert stored["timestamp"] != "2001-01-01T00:00:00Z"
+
+
 def test_27_concurrent_posts_get_unique_consecutive_ids(dl, conversation):
     def post_many(worker: int) -> list:
         session = requests.Session()

@@ -100,7 +100,8 @@ def test_47_frames_are_text_activity_sets_with_watermark(dl):
             types = {a["type"] for a in activity_set["activities"]}
             if types != {"typing"}:
                 assert isinstance(activity_set["watermark"], str), activity_set
-                assert int(activity_set["watermark"]) >= 1
+                last_seq = int(activity_set["activities"][-1]["id"].split("|")[1])
+                assert activity_set["watermark"] == str(last_seq), activity_set
                 seen += len([a for a in activity_set["activities"] if a["type"] != "typing"])
 
 
