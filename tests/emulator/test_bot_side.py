@@ -336,6 +336,9 @@ def test_70_reply_without_reply_to_id_gets_it_from_the_path(bdl, bot):
     reply = next(a for a in bdl.all_activities(conversation) if a["id"] == response.json()["id"])
     assert reply["replyToId"] == posted_id
     assert reply["channelId"] == "directline" and reply["timestamp"]
+    assert reply["conversation"]["id"] == conversation
+    # PROTOCOL.md 5.2: a bot activity without `from` gets the bot's account, role "bot".
+    assert reply["from"]["id"] and reply["from"].get("role") == "bot"
 
 
 def test_71_send_to_conversation_reaches_client(bdl, bot):
