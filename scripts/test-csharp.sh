@@ -8,7 +8,15 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
 OUT=$BUILD_DIR/csharp
 NUPKG=$BUILD_DIR/packages/DirectLine.0.1.0.nupkg
-export DIRECTLINE_EMULATOR=$BUILD_DIR/bin/directline-emulator
+# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by scripts/test-all.sh), else built here.
+TARGETS=(directline_nupkg directline_csharp_tests)
+if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then
+  DIRECTLINE_EMULATOR=$(realpath -m "$DIRECTLINE_EMULATOR")
+else
+  DIRECTLINE_EMULATOR=$BUILD_DIR/bin/directline-emulator
+  TARGETS+=(directline-emulator)
+fi
+export DIRECTLINE_EMULATOR
 
 passed=0
 failed=0
@@ -18,7 +26,7 @@ finish() {
   exit $?
 }
 
-if ! cmake --build "$BUILD_DIR" --target directline_nupkg directline_csharp_tests directline-emulator; then
+if ! cmake --build "$BUILD_DIR" --target "${TARGETS[@]}"; then
   echo "test-csharp: build failed (are mono-devel and nunit-console installed, DL_BUILD_SWIG not OFF?)"
   failed=$((failed + 1)); finish
 fi

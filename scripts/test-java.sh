@@ -8,7 +8,14 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
 SWIG_DIR=$BUILD_DIR/bindings/swig
 JAR=$BUILD_DIR/packages/directline-0.1.0.jar
-EMULATOR=$BUILD_DIR/bin/directline-emulator
+# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by scripts/test-all.sh), else built here.
+TARGETS=(directline_java)
+if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then
+  EMULATOR=$(realpath -m "$DIRECTLINE_EMULATOR")
+else
+  EMULATOR=$BUILD_DIR/bin/directline-emulator
+  TARGETS+=(directline-emulator)
+fi
 
 passed=0
 failed=0
@@ -18,7 +25,7 @@ finish() {
   exit $?
 }
 
-if ! cmake --build "$BUILD_DIR" --target directline_java directline-emulator; then
+if ! cmake --build "$BUILD_DIR" --target "${TARGETS[@]}"; then
   echo "test-java: build failed (is Java + Maven installed and DL_BUILD_SWIG not OFF?)"
   failed=$((failed + 1)); finish
 fi

@@ -14,6 +14,13 @@ namespace DirectLine
     {
         readonly NativeHandle<NativeClient> handle;
 
+        // Every native call starts from a client (or LibraryVersion): load the
+        // native libraries before SWIG's own initializers P/Invoke into them.
+        static DirectLineClient()
+        {
+            NativeLoader.Preload();
+        }
+
         /// <summary>A client for the endpoint (Direct Line 3.0); null: the public service.</summary>
         public DirectLineClient(string endpoint)
             : this(new DirectLineClientOptions { Endpoint = endpoint })
