@@ -28,8 +28,8 @@ from support.emulator import DEFAULT_SECRET, Emulator  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--calls", type=int, default=2000, help="calls per round and side")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=1000, help="calls per round and side")
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--target", type=float, default=1.2, help="ratio to meet (exit 1 if not)")
     args = parser.parse_args()
 
@@ -52,14 +52,15 @@ def main() -> int:
 
     c_med, py_med = statistics.median(c_us), statistics.median(py_us)
     ratio = py_med / c_med
+    best_ratio = min(py_us) / min(c_us)  # least disturbed rounds of each side
     print(f"generate_token x {args.calls} x {args.rounds} rounds against the emulator "
           f"(directline {directline.__version__}, Python {sys.version.split()[0]})")
     print(f"  C call (directline.hpp loop):  median {c_med:8.1f} us/call  "
           f"rounds {', '.join(f'{v:.1f}' for v in c_us)}")
     print(f"  Python call:                  median {py_med:8.1f} us/call  "
           f"rounds {', '.join(f'{v:.1f}' for v in py_us)}")
-    print(f"  Python overhead: {py_med - c_med:+.1f} us/call; ratio {ratio:.3f} "
-          f"(target <= {args.target})")
+    print(f"  Python overhead: {py_med - c_med:+.1f} us/call; ratio of medians {ratio:.3f}, "
+          f"of best rounds {best_ratio:.3f} (target <= {args.target})")
     return 0 if ratio <= args.target else 1
 
 

@@ -18,7 +18,8 @@ from typing import (Any, Deque, Dict, Iterable, Iterator, List, Mapping, Optiona
                     Type, Union)
 
 from . import _directline
-from ._errors import (ConversationClosedError, ConversationEndedError, InvalidArgumentError)
+from ._errors import (ConversationClosedError, ConversationEndedError, InvalidArgumentError,
+                      ProtocolError)
 
 __all__ = ["Client", "Conversation", "Token", "UploadFile", "Activity", "UploadSource",
            "DEFAULT_USER_ID"]
@@ -71,6 +72,17 @@ def _dump_json(name: str, value: object) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as e:
         raise InvalidArgumentError(f"{name} is not JSON-serializable: {e}") from None
+
+
+def _parse_object(text: str, what: str) -> Dict[str, Any]:
+    """A JSON object from the service; anything else is a ProtocolError (content not echoed)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ProtocolError(f"the service sent {what} that is not a JSON object", code=-13)
+    return value
 
 
 @dataclass(frozen=True, repr=False)
@@ -306,8 +318,7 @@ class Conversation:
         1.1 ``{"messages": [...], "watermark": ...}``. Does not affect next_activity().
         """
         text = self._live().get_activities(_optional_text("watermark", watermark))
-        result: Dict[str, Any] = json.loads(text)
-        return result
+        return _parse_object(text, "an activity set")
 
     def reconnect(self, watermark: Optional[str] = None) -> None:
         """Fetches a fresh stream URL (3.0). ``watermark`` None: only new activities are streamed."""
@@ -349,7 +360,7 @@ class Conversation:
                 del native
             if got is not None:
                 text, own = got
-                activity: Activity = json.loads(text)
+                activity = _parse_object(text, "an activity")
                 if own:
                     self._remember_own(activity.get("id"))
                 return activity
