@@ -17,9 +17,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cmake --build "$BUILD_DIR" --target directline directline_java directline_csharp_assembly directline-emulator >/dev/null
+TARGETS=(directline directline_java directline_csharp_assembly)
+if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then
+  EMULATOR=$DIRECTLINE_EMULATOR
+else
+  EMULATOR=$BUILD_DIR/bin/directline-emulator
+  TARGETS+=(directline-emulator)
+fi
+cmake --build "$BUILD_DIR" --target "${TARGETS[@]}" >/dev/null
 
-"$BUILD_DIR/bin/directline-emulator" --port 0 --secret "$SECRET" >"$WORK/emulator.out" 2>/dev/null &
+"$EMULATOR" --port 0 --secret "$SECRET" >"$WORK/emulator.out" 2>/dev/null &
 EMULATOR_PID=$!
 for _ in $(seq 100); do grep -q '^listening on ' "$WORK/emulator.out" && break; sleep 0.1; done
 ENDPOINT="$(sed -n 's/^listening on //p' "$WORK/emulator.out" | head -1)/v3/directline"
@@ -29,22 +36,31 @@ gcc -O2 -std=c99 -D_POSIX_C_SOURCE=199309L -Icapi/include bench/swig/bench_c.c -
 javac -d "$WORK" -cp "$BUILD_DIR/packages/directline-0.1.0.jar" bench/swig/Bench.java
 mcs -nologo -optimize+ -out:"$BUILD_DIR/csharp/Bench.exe" -r:"$BUILD_DIR/csharp/DirectLine.dll" bench/swig/Bench.cs
 
-"$WORK/bench_c" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/c.txt"
-java -cp "$BUILD_DIR/packages/directline-0.1.0.jar:$WORK" Bench "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/java.txt"
-mono "$BUILD_DIR/csharp/Bench.exe" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >"$WORK/csharp.txt"
+# Rounds interleave the languages so that load from other processes hits all alike.
+ROUNDS=${ROUNDS:-3}
+for round in $(seq "$ROUNDS"); do
+  "$WORK/bench_c" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/c.txt"
+  java -cp "$BUILD_DIR/packages/directline-0.1.0.jar:$WORK" Bench "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/java.txt"
+  mono "$BUILD_DIR/csharp/Bench.exe" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/csharp.txt"
+done
 rm -f "$BUILD_DIR/csharp/Bench.exe"
 
 python3 - "$WORK" "$TOKEN_CALLS" "$GETTER_CALLS" <<'PY'
 import sys
 work, token_calls, getter_calls = sys.argv[1], sys.argv[2], sys.argv[3]
+import statistics
 def load(name):
-    return {k: float(v) for k, v in (line.split() for line in open(f"{work}/{name}.txt"))}
+    values = {}
+    for line in open(f"{work}/{name}.txt"):
+        key, value = line.split()
+        values.setdefault(key, []).append(float(value))
+    return {key: statistics.median(v) for key, v in values.items()}  # median of the rounds
 c, java, cs = load("c"), load("java"), load("csharp")
-print(f"generate_token ({token_calls} calls, mean per call; HTTP round trip to the emulator)")
+print(f"generate_token ({token_calls} calls, mean per call, median of rounds; HTTP round trip to the emulator)")
 print(f"  C      {c['generate_token_us']:9.1f} us")
 print(f"  Java   {java['generate_token_us']:9.1f} us   x{java['generate_token_us'] / c['generate_token_us']:.2f} of C")
 print(f"  C#     {cs['generate_token_us']:9.1f} us   x{cs['generate_token_us'] / c['generate_token_us']:.2f} of C")
-print(f"conversation id getter ({getter_calls} calls, mean per call; no I/O)")
+print(f"conversation id getter ({getter_calls} calls, mean per call, median of rounds; no I/O)")
 print(f"  C      {c['getter_ns']:9.1f} ns")
 print(f"  Java   {java['getter_ns']:9.1f} ns   x{java['getter_ns'] / c['getter_ns']:.1f} of C")
 print(f"  C#     {cs['getter_ns']:9.1f} ns   x{cs['getter_ns'] / c['getter_ns']:.1f} of C")

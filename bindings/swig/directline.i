@@ -287,6 +287,19 @@ static void dlswig_raise(void) {
 /* Owned strings from the library: copied into the target string, then freed. */
 %typemap(newfree) char * "dl_string_free($1);";
 
+#if defined(SWIGCSHARP)
+/* Borrowed strings (const char * results) are decoded in C# from the pointer,
+   while the handle is still referenced: on Mono this is several times cheaper
+   than SWIG's default native-to-managed string callback. */
+%typemap(ctype, out="const char *") const char * "char *"
+%typemap(imtype, out="global::System.IntPtr") const char * "string"
+%typemap(out) const char * %{ $result = $1; %}
+%typemap(csout, excode=SWIGEXCODE) const char * {
+    string ret = global::DirectLine.Utf8.FromNative($imcall);$excode
+    return ret;
+  }
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* The header itself (only the whitelisted parts are wrapped)                */
 /* ------------------------------------------------------------------------ */
