@@ -4,7 +4,8 @@ Both sides make the same request, generate_token against a local emulator, in
 the same run and process: the C side is a loop in C++ inside the compiled
 module (no Python per call), the Python side is directline.Client.generate_token
 (argument checks, GIL release, tuple -> Token). Rounds alternate so machine
-noise hits both alike; the medians and their ratio are printed.
+noise hits both alike; the medians, their ratio and the median of the
+per-round ratios (the figure checked against the target) are printed.
 
     python bench/python/bench_overhead.py [--calls N] [--rounds R]
 """
@@ -52,7 +53,8 @@ def main() -> int:
 
     c_med, py_med = statistics.median(c_us), statistics.median(py_us)
     ratio = py_med / c_med
-    best_ratio = min(py_us) / min(c_us)  # least disturbed rounds of each side
+    # Each Python round runs right after its C round, under similar machine load.
+    pair_ratio = statistics.median(p / c for p, c in zip(py_us, c_us))
     print(f"generate_token x {args.calls} x {args.rounds} rounds against the emulator "
           f"(directline {directline.__version__}, Python {sys.version.split()[0]})")
     print(f"  C call (directline.hpp loop):  median {c_med:8.1f} us/call  "
@@ -60,8 +62,8 @@ def main() -> int:
     print(f"  Python call:                  median {py_med:8.1f} us/call  "
           f"rounds {', '.join(f'{v:.1f}' for v in py_us)}")
     print(f"  Python overhead: {py_med - c_med:+.1f} us/call; ratio of medians {ratio:.3f}, "
-          f"of best rounds {best_ratio:.3f} (target <= {args.target})")
-    return 0 if ratio <= args.target else 1
+          f"median of per-round ratios {pair_ratio:.3f} (target <= {args.target})")
+    return 0 if pair_ratio <= args.target else 1
 
 
 if __name__ == "__main__":
