@@ -63,4 +63,18 @@ else
   echo "test-csharp: package-only program failed"
   failed=$((failed + 1))
 fi
+
+# The same program inside the package's own layout (lib/netstandard2.0 beside
+# runtimes/linux-x64/native, as NuGet lays it out).
+NESTED=$(mktemp -d)
+trap 'rm -rf "$SMOKE" "$NESTED"' EXIT
+if (cd "$NESTED" && cmake -E tar xf "$NUPKG" \
+    && mcs -nologo -out:lib/netstandard2.0/PackageSmoke.exe -r:lib/netstandard2.0/DirectLine.dll \
+           "$OLDPWD/tests/csharp/smoke/PackageSmoke.cs" \
+    && mono lib/netstandard2.0/PackageSmoke.exe "$DIRECTLINE_EMULATOR"); then
+  passed=$((passed + 1))
+else
+  echo "test-csharp: program in the NuGet layout failed"
+  failed=$((failed + 1))
+fi
 finish
