@@ -199,6 +199,7 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.start_conversation();
+  request.idempotent = false;
   // Never retried: a second start with a secret would create a second conversation.
   auto response = call("start conversation", std::move(request), secret_or_token, /*retry=*/false);
   if (!response) return response.error();

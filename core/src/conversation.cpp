@@ -116,6 +116,7 @@ Outcome<std::optional<std::string>> Conversation::post_json(const std::string &o
   request.url = client_->endpoints().activities(id_);
   request.body = body;
   request.content_type = "application/json";
+  request.idempotent = false;
   // Never retried: the service may already have delivered it to the bot.
   auto response = client_->call(operation, std::move(request), auth_credential(), /*retry=*/false);
   if (!response) {
@@ -211,6 +212,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
   HttpRequest request;
   request.method = "POST";
   request.url = client_->endpoints().upload(id_, user_id);
+  request.idempotent = false;
   request.content_type = body.content_type;
   if (!body.content_disposition.empty())
     request.headers.emplace_back("Content-Disposition", body.content_disposition);

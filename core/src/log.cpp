@@ -22,16 +22,21 @@ std::mutex &sink_mutex() {
   return *mu;
 }
 
+// DIRECTLINE_LOG=debug|info|warn|error enables the stderr default.
+int level_from_environment() {
+  const char *env = std::getenv("DIRECTLINE_LOG");
+  if (!env) return static_cast<int>(LogLevel::off);
+  if (!std::strcmp(env, "debug")) return static_cast<int>(LogLevel::debug);
+  if (!std::strcmp(env, "info")) return static_cast<int>(LogLevel::info);
+  if (!std::strcmp(env, "warn")) return static_cast<int>(LogLevel::warn);
+  if (!std::strcmp(env, "error")) return static_cast<int>(LogLevel::error);
+  return static_cast<int>(LogLevel::off);
+}
+
 SinkState &state() {
   static SinkState s = [] {
     SinkState init;
-    init.min_level = static_cast<int>(LogLevel::off);
-    if (const char *env = std::getenv("DIRECTLINE_LOG")) {
-      if (!std::strcmp(env, "debug")) init.min_level = 0;
-      else if (!std::strcmp(env, "info")) init.min_level = 1;
-      else if (!std::strcmp(env, "warn")) init.min_level = 2;
-      else if (!std::strcmp(env, "error")) init.min_level = 3;
-    }
+    init.min_level = level_from_environment();
     return init;
   }();
   return s;
@@ -53,11 +58,7 @@ void set_log_sink(LogSink sink, int min_level, void *user_data) {
     s.user_data = user_data;
   } else {
     s = SinkState();
-    s.min_level = static_cast<int>(LogLevel::off);
-    if (const char *env = std::getenv("DIRECTLINE_LOG")) {
-      s.min_level = !std::strcmp(env, "debug") ? 0 : !std::strcmp(env, "info") ? 1
-                  : !std::strcmp(env, "warn") ? 2 : !std::strcmp(env, "error") ? 3 : 4;
-    }
+    s.min_level = level_from_environment();
   }
 }
 

@@ -99,6 +99,8 @@ TEST_CASE("16 start with a secret: Bearer secret, 201 new, secret kept for later
   REQUIRE(id.ok());
   CHECK(**id == "c1|0000001");
   CHECK(f.transport->header(1, "Authorization") == "Bearer SENTINEL-SECRET-unit");
+  CHECK_FALSE(f.transport->requests[0].idempotent);  // start: never on a reused connection
+  CHECK_FALSE(f.transport->requests[1].idempotent);  // post: likewise
   auto body = Json::parse(f.transport->requests[1].body);
   CHECK(body["type"] == "message");
   CHECK(body["from"]["id"] == "u1");
@@ -143,6 +145,7 @@ TEST_CASE("GET activities retries 5xx and network errors, then succeeds", "[clie
   auto body = conv->get_activities(std::string("0"));
   REQUIRE(body.ok());
   CHECK(f.transport->requests.size() == 4);
+  CHECK(f.transport->requests[3].idempotent);
   CHECK(f.transport->requests[3].url == "http://127.0.0.1:1/v3/directline/conversations/c1/activities?watermark=0");
 }
 

@@ -82,11 +82,13 @@ class CpprestTransport final : public HttpTransport {
     std::shared_ptr<http_client> client;
     web::http::http_request req;
     try {
-      client = client_for(origin);
+      client = client_for(origin, request.idempotent);
       req.set_method(request.method);
       req.set_request_uri(web::uri(path_and_query));
       for (const auto &h : request.headers) req.headers().add(h.first, h.second);
       if (!options_.user_agent.empty()) req.headers().add("User-Agent", options_.user_agent);
+      // Never pooled, so never silently resent by cpprest (see HttpRequest::idempotent).
+      if (!request.idempotent) req.headers().add("Connection", "close");
       if (!request.body.empty() || !request.content_type.empty()) {
         req.set_body(std::vector<unsigned char>(request.body.begin(), request.body.end()));
         req.headers().set_content_type(request.content_type.empty() ? "application/octet-stream"
@@ -132,9 +134,12 @@ class CpprestTransport final : public HttpTransport {
   }
 
  private:
-  std::shared_ptr<http_client> client_for(const std::string &origin) {
+  // Idempotent requests share one keep-alive client per origin; the others
+  // get a client whose connections are closed after every request.
+  std::shared_ptr<http_client> client_for(const std::string &origin, bool idempotent) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = clients_.find(origin);
+    const std::string key = (idempotent ? "reuse " : "fresh ") + origin;
+    auto it = clients_.find(key);
     if (it != clients_.end()) return it->second;
     http_client_config config;
     config.set_timeout(std::chrono::milliseconds(options_.request_timeout_ms));
@@ -148,7 +153,7 @@ class CpprestTransport final : public HttpTransport {
       });
     }
     auto client = std::make_shared<http_client>(web::uri(origin), config);
-    clients_.emplace(origin, client);
+    clients_.emplace(key, client);
     return client;
   }
 

@@ -18,6 +18,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;                 // bytes; sent when non-empty or content_type set
   std::string content_type;         // "" = none
+  // false for requests that must never be sent twice (POST activity, upload,
+  // start): they go out on a fresh connection, because cpprestsdk silently
+  // resends a request when a reused keep-alive connection turns out closed.
+  bool idempotent = true;
 };
 
 struct HttpResponse {
