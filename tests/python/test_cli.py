@@ -133,3 +133,28 @@ def test_help_and_version(emulator: Emulator) -> None:
     assert result.returncode == 0 and "--from-start" in result.stdout
     result = cli(emulator, "--version")
     assert result.returncode == 0 and result.stdout.startswith("directline 0.")
+
+
+def test_listen_interrupted_exits_130(emulator: Emulator) -> None:
+    import signal
+    import time
+    conv = ok_json(cli(emulator, "start-conversation"))["conversationId"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIRECTLINE_")}
+    env["DIRECTLINE_SECRET"] = SECRET
+    proc = subprocess.Popen([sys.executable, "-m", "directline", "--endpoint", emulator.v3,
+                             "listen", "--conversation", conv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stderr is not None
+        assert "listening to conversation" in proc.stderr.readline()
+        bot_says(emulator, conv, {"count": 1, "text": "live"})
+        assert proc.stdout is not None
+        assert json.loads(proc.stdout.readline())["text"] == "live 1"
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 130
+        assert time.monotonic() - started < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

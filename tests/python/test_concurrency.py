@@ -111,3 +111,34 @@ def test_no_leak_over_10000_conversations() -> None:
           f"{at_checkpoint} KiB, after {total}: {at_end} KiB (+{growth} KiB)")
     # 8,000 more conversations: a leak of even 1 KiB each would show as ~8 MiB.
     assert growth < 4096, growth
+
+
+def test_no_leak_receiving_over_3000_conversations() -> None:
+    # The receive path too: start, send, wait for the echo over the stream; every
+    # other conversation is closed explicitly, the rest are freed by refcount.
+    total, checkpoint = 3_000, 1_000
+    with Emulator("--threads", "2") as emu, directline.Client(emu.v3, timeout=10) as client:
+        at_checkpoint = 0
+        started = time.monotonic()
+        for i in range(1, total + 1):
+            conversation = client.start_conversation(SECRET)
+            sent = conversation.send_message("ping", user_id="u1")
+            while True:
+                activity = conversation.next_activity(timeout=10)
+                assert activity is not None
+                if activity.get("replyToId") == sent and activity["type"] == "message":
+                    break
+            if i % 2:
+                conversation.close()
+            del conversation
+            if i == checkpoint:
+                gc.collect()
+                at_checkpoint = rss_kib()
+        gc.collect()
+        at_end = rss_kib()
+        elapsed = time.monotonic() - started
+    growth = at_end - at_checkpoint
+    print(f"{total} conversations with a round trip in {elapsed:.1f} s; RSS after "
+          f"{checkpoint}: {at_checkpoint} KiB, after {total}: {at_end} KiB (+{growth} KiB)")
+    # 2,000 more conversations; a leak of 3 KiB each would show as ~6 MiB.
+    assert growth < 6144, growth
