@@ -285,6 +285,21 @@ def test_half_open_slow_client_does_not_block_others(dl):
             s.close()
 
 
+def test_socket_that_never_reads_does_not_block_others(dl):
+    stuck = dl.start_ok()
+    # max_queue=1: the client stops reading its socket after one frame, so TCP buffers fill up.
+    ws = open_stream(stuck["streamUrl"], max_queue=1)
+    try:
+        started = time.monotonic()
+        dl.bot_says(stuck["conversationId"], 2000, "x" * 1000)
+        other = dl.start_ok()["conversationId"]
+        dl.post_ok(other, message("still served"))
+        assert any(a.get("text") == "still served" for a in dl.all_activities(other))
+        assert time.monotonic() - started < 5.0
+    finally:
+        ws.close()
+
+
 def test_one_thousand_conversations(dl):
     stats_before = dl.admin_ok("GET", "stats")
 
