@@ -13,7 +13,8 @@ import java.nio.file.StandardCopyOption;
  * needed). Files are extracted to a fresh temporary directory, deleted on exit.
  *
  * Without the resources (e.g. running from unpackaged classes) it falls back
- * to System.loadLibrary("directline_jni") and java.library.path.
+ * to System.loadLibrary("directline_jni") and java.library.path. The system
+ * property directline.native.tmpdir chooses where the files are extracted.
  */
 final class NativeLoader {
   private static final String RESOURCE_DIR = "/native/linux-x86_64/";
@@ -38,7 +39,11 @@ final class NativeLoader {
           + os + "/" + arch);
     }
     try {
-      Path dir = Files.createTempDirectory("directline-native-");
+      // directline.native.tmpdir: for systems whose default temp dir is mounted noexec.
+      String base = System.getProperty("directline.native.tmpdir");
+      Path dir = base == null || base.isEmpty()
+          ? Files.createTempDirectory("directline-native-")
+          : Files.createTempDirectory(java.nio.file.Paths.get(base), "directline-native-");
       dir.toFile().deleteOnExit();
       for (String name : LIBRARIES) {
         Path target = dir.resolve(name);
