@@ -105,3 +105,20 @@ def test_aio_resume(emulator: Emulator) -> None:
                 a = await resumed.next_activity(timeout=5)
                 assert a is not None and a["text"] == "later 1"
     run(main())
+
+
+def test_aio_after_close(emulator: Emulator) -> None:
+    async def main() -> None:
+        client = aio.Client(emulator.v3)
+        conversation = await client.start_conversation(SECRET)
+        await client.close()
+        assert await conversation.send_message("still works", user_id="u1")  # outlives client
+        await conversation.close()
+        await conversation.close()
+        assert await conversation.next_activity(timeout=1) is None
+        with pytest.raises(directline.ConversationClosedError):
+            await conversation.send_message("closed", user_id="u1")
+        with pytest.raises(directline.InvalidArgumentError):
+            await client.generate_token(SECRET)
+        assert client._pool.executor._shutdown  # both users gone: pool shut down
+    run(main())

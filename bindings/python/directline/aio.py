@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import threading
 from types import TracebackType
 from typing import (Any, AsyncIterator, Callable, Dict, Iterable, Mapping, Optional, Type,
                     TypeVar, Union)
@@ -43,11 +44,28 @@ _WAIT_SLICE_S = 1.0
 
 
 class _Pool:
-    """The thread pool shared by a client and its conversations."""
+    """The thread pool shared by a client and its conversations.
+
+    Shut down once the client and every conversation using it are closed
+    (objects dropped without close() leave it to the garbage collector).
+    """
 
     def __init__(self, max_workers: int) -> None:
         self.executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=max_workers, thread_name_prefix="directline-aio")
+        self._users = 1  # the client
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            last = self._users == 0
+        if last:
+            self.executor.shutdown(wait=False)
 
     async def run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         loop = asyncio.get_running_loop()
@@ -64,6 +82,8 @@ class Conversation:
         """Internal: use the aio.Client methods to get one."""
         self._sync = sync
         self._pool = pool
+        pool.acquire()
+        self._released = False
         self._receive_lock = asyncio.Lock()
         self._pending: Optional["asyncio.Future[Optional[Activity]]"] = None
 
@@ -112,6 +132,11 @@ class Conversation:
         """The last watermark seen by receiving; None before any."""
         return self._sync.watermark
 
+    async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
+        if self._sync.closed:
+            return fn(*args)  # raises ConversationClosedError at once: no pool needed
+        return await self._pool.run(fn, *args)
+
     def is_own(self, activity: Mapping[str, Any]) -> bool:
         """True if this conversation posted ``activity`` (see directline.Conversation.is_own)."""
         return self._sync.is_own(activity)
@@ -122,36 +147,36 @@ class Conversation:
 
     async def post_activity(self, activity: Mapping[str, Any]) -> Optional[str]:
         """Posts one activity dict; returns its id (None with 1.1)."""
-        return await self._pool.run(self._sync.post_activity, activity)
+        return await self._run(self._sync.post_activity, activity)
 
     async def send_message(self, text: str, user_id: str = DEFAULT_USER_ID) -> Optional[str]:
         """Posts a text message from ``user_id``; returns its id."""
-        return await self._pool.run(self._sync.send_message, text, user_id)
+        return await self._run(self._sync.send_message, text, user_id)
 
     async def upload(self, files: Iterable[UploadSource], user_id: str = DEFAULT_USER_ID,
                      activity: Optional[Mapping[str, Any]] = None) -> Optional[str]:
         """Uploads files as one message (see directline.Conversation.upload)."""
-        return await self._pool.run(self._sync.upload, list(files), user_id, activity)
+        return await self._run(self._sync.upload, list(files), user_id, activity)
 
     async def end(self, user_id: str = DEFAULT_USER_ID) -> Optional[str]:
         """Ends the conversation (posts endOfConversation)."""
-        return await self._pool.run(self._sync.end, user_id)
+        return await self._run(self._sync.end, user_id)
 
     async def get_activities(self, watermark: Optional[str] = None) -> Dict[str, Any]:
         """One poll: the service's activity set after ``watermark``, as a dict."""
-        return await self._pool.run(self._sync.get_activities, watermark)
+        return await self._run(self._sync.get_activities, watermark)
 
     async def reconnect(self, watermark: Optional[str] = None) -> None:
         """Fetches a fresh stream URL (3.0)."""
-        await self._pool.run(self._sync.reconnect, watermark)
+        await self._run(self._sync.reconnect, watermark)
 
     async def refresh_token(self) -> None:
         """Refreshes the conversation's token now."""
-        await self._pool.run(self._sync.refresh_token)
+        await self._run(self._sync.refresh_token)
 
     async def set_token(self, token: str) -> None:
         """Hands in a token refreshed elsewhere."""
-        await self._pool.run(self._sync.set_token, token)
+        await self._run(self._sync.set_token, token)
 
     async def next_activity(self, timeout: Optional[float] = None) -> Optional[Activity]:
         """Waits for the next activity (dict); None on timeout, or once ended or closed."""
@@ -159,6 +184,8 @@ class Conversation:
         deadline = None if timeout is None else loop.time() + max(0.0, float(timeout))
         async with self._receive_lock:
             while True:
+                if self._pending is None and self._sync.closed:
+                    return None
                 if self._pending is None:
                     wait = _WAIT_SLICE_S if deadline is None else max(
                         0.0, min(_WAIT_SLICE_S, deadline - loop.time()))
@@ -191,7 +218,12 @@ class Conversation:
 
     async def close(self) -> None:
         """Stops receiving and releases the native handle (waiters get None). Idempotent."""
+        if self._released:
+            return
         await self._pool.run(self._sync.close)
+        if not self._released:
+            self._released = True
+            self._pool.release()
 
     def __repr__(self) -> str:
         return f"<directline.aio.Conversation id={self.id!r}>"
@@ -218,6 +250,11 @@ class Client:
         self._sync = _client.Client(endpoint, api_version, **options)
         self._pool = _Pool(max_workers)
 
+    async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
+        if self._sync.closed:
+            return fn(*args)  # raises at once: the pool may be gone
+        return await self._pool.run(fn, *args)
+
     @property
     def sync(self) -> _client.Client:
         """The underlying blocking Client."""
@@ -240,33 +277,35 @@ class Client:
         # A str is passed on as is, so the blocking API reports it as a mistake.
         origins = trusted_origins if trusted_origins is None or isinstance(
             trusted_origins, str) else list(trusted_origins)
-        return await self._pool.run(self._sync.generate_token, secret, user_id, user_name,
+        return await self._run(self._sync.generate_token, secret, user_id, user_name,
                                     origins)
 
     async def refresh_token(self, token: Union[str, Token],
                             conversation_id: Optional[str] = None) -> Token:
         """Refreshes (3.0) or renews (1.1) a token."""
-        return await self._pool.run(self._sync.refresh_token, token, conversation_id)
+        return await self._run(self._sync.refresh_token, token, conversation_id)
 
     async def start_conversation(self, credential: Union[str, Token]) -> Conversation:
         """Starts a conversation with a secret or a token."""
-        return Conversation(await self._pool.run(self._sync.start_conversation, credential),
+        return Conversation(await self._run(self._sync.start_conversation, credential),
                             self._pool)
 
     async def open_conversation(self, credential: Union[str, Token], conversation_id: str,
                                 watermark: Optional[str] = None) -> Conversation:
         """Opens an existing conversation without starting it."""
-        return Conversation(await self._pool.run(self._sync.open_conversation, credential,
+        return Conversation(await self._run(self._sync.open_conversation, credential,
                                                  conversation_id, watermark), self._pool)
 
     async def resume_conversation(self, state: Union[str, Mapping[str, Any]]) -> Conversation:
         """Reopens a conversation from export_state()."""
-        return Conversation(await self._pool.run(self._sync.resume_conversation, state),
+        return Conversation(await self._run(self._sync.resume_conversation, state),
                             self._pool)
 
     async def close(self) -> None:
         """Releases the client; its conversations stay usable. Idempotent."""
-        self._sync.close()
+        if not self._sync.closed:
+            self._sync.close()
+            self._pool.release()
 
     @property
     def closed(self) -> bool:
