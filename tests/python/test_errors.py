@@ -211,8 +211,9 @@ def test_invalid_activity_arguments(client: directline.Client) -> None:
             conversation.upload([], user_id="u1")
         with pytest.raises(directline.InvalidArgumentError):
             conversation.upload(["/no/such/file"], user_id="u1")
-        with pytest.raises(directline.InvalidArgumentError):
-            conversation.next_activity(timeout=-1)
+        for bad_timeout in (-1, float("nan"), "1", True):
+            with pytest.raises(directline.InvalidArgumentError):
+                conversation.next_activity(timeout=bad_timeout)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("kwargs", [

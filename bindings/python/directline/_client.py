@@ -342,7 +342,13 @@ class Conversation:
         subclasses for failures that stop receiving (e.g. TokenExpiredError).
         """
         if timeout is not None:
-            deadline = time.monotonic() + _to_ms("timeout", timeout, allow_zero=True) / 1000.0
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+                    or math.isnan(timeout) or timeout < 0:
+                raise InvalidArgumentError("timeout must be None or a number of seconds >= 0")
+            if math.isinf(timeout):
+                timeout = None
+        if timeout is not None:
+            deadline = time.monotonic() + timeout
         while True:
             native = self._native
             if native is None:
