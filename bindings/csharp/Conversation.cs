@@ -100,8 +100,7 @@ namespace DirectLine
                 {
                     if (file == null)
                         throw new ArgumentNullException("files", "null file in the upload list");
-                    if (!batch.add_file(file.Name, file.ContentType, file.Data, file.Data.Length))
-                        throw new OutOfMemoryException("directline: cannot copy upload " + file.Name);
+                    batch.add_file(file.Name, file.ContentType, file.Data, file.Data.Length);
                 }
                 return handle.Call(c => c.upload_batch(userId, batch, activityJson));
             }

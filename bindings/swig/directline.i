@@ -90,6 +90,59 @@
 %}
 #endif
 
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+%{
+/* Set when the current call failed; reset by the %exception code before each call. */
+static __thread int dlswig_failed;
+/* Nonzero when the failure was found in this glue (e.g. out of memory while
+   copying arguments) rather than reported by the library. */
+static __thread int dlswig_local_code;
+static __thread const char *dlswig_local_message;
+
+static int dlswig_check(int rc) {
+  if (rc < 0) dlswig_failed = 1;
+  return rc;
+}
+
+static void dlswig_fail_local(int code, const char *message) {
+  dlswig_failed = 1;
+  dlswig_local_code = code;
+  dlswig_local_message = message;
+}
+
+/* What to raise: this glue's own failure, else dl_error_last() (read here,
+   inside the same native call and on the same thread as the failing call). */
+typedef struct dlswig_failure {
+  int code;
+  int http_status;
+  const char *service_code;
+  const char *message;
+  int retry_after_s;
+} dlswig_failure;
+
+static dlswig_failure dlswig_current_failure(void) {
+  dlswig_failure f;
+  if (dlswig_local_code) {
+    f.code = dlswig_local_code;
+    f.http_status = 0;
+    f.service_code = "";
+    f.message = dlswig_local_message ? dlswig_local_message : "";
+    f.retry_after_s = -1;
+  } else {
+    const dl_error *e = dl_error_last();
+    f.code = e->code;
+    f.http_status = e->http_status;
+    f.service_code = e->service_code ? e->service_code : "";
+    f.message = e->message ? e->message : "";
+    f.retry_after_s = e->retry_after_s;
+  }
+  return f;
+}
+%}
+
 /* Helpers used by the %extend methods below (emitted before them). */
 %{
 /* Files for one upload call, with copies of their bytes (the caller's
@@ -122,13 +175,11 @@ static char *dlswig_strdup(const char *s) {
   return copy;
 }
 
-/* DL_ENOMEM/DL_EINVALID through the same path as library errors would need
-   to set dl_error_last(); instead these helpers report by return value. */
+/* Copies one file into the batch; 0 when out of memory. */
 static int dlswig_upload_batch_add(dlswig_upload_batch *batch, const char *name,
                                    const char *content_type, const void *data, size_t size) {
   dl_upload_file *file;
   void *copy;
-  if (!name) return 0;
   if (batch->count == batch->capacity) {
     size_t capacity = batch->capacity ? batch->capacity * 2 : 4;
     dl_upload_file *grown = (dl_upload_file *)realloc(batch->files, capacity * sizeof *grown);
@@ -159,7 +210,7 @@ static int dlswig_generate_token(dl_client *client, const char *secret, const ch
                                  const char *user_name, const char *origins_lines,
                                  dl_token **out) {
   dl_token_options options;
-  const char *origins[64];
+  const char **origins = NULL;
   char *buffer = NULL;
   size_t count = 0;
   int rc;
@@ -167,11 +218,22 @@ static int dlswig_generate_token(dl_client *client, const char *secret, const ch
   options.user_id = user_id;
   options.user_name = user_name;
   if (origins_lines && *origins_lines) {
+    size_t lines = 1;
+    const char *scan;
     char *cursor;
+    for (scan = origins_lines; *scan; scan++)
+      if (*scan == '\n') lines++;
     buffer = dlswig_strdup(origins_lines);
-    if (!buffer) return dl_generate_token(client, NULL, NULL, out); /* reports EINVALID */
+    origins = (const char **)malloc(lines * sizeof *origins);
+    if (!buffer || !origins) {
+      free(buffer);
+      free((void *)origins);
+      *out = NULL;
+      dlswig_fail_local(DL_ENOMEM, "out of memory copying the trusted origins");
+      return DL_ENOMEM;
+    }
     cursor = buffer;
-    while (cursor && count < sizeof origins / sizeof origins[0]) {
+    while (cursor) {
       char *newline = strchr(cursor, '\n');
       if (newline) *newline = '\0';
       if (*cursor) origins[count++] = cursor;
@@ -181,40 +243,28 @@ static int dlswig_generate_token(dl_client *client, const char *secret, const ch
     options.trusted_origins_count = count;
   }
   rc = dl_generate_token(client, secret, &options, out);
+  free((void *)origins);
   free(buffer);
   return rc;
 }
 %}
 
-/* ------------------------------------------------------------------------ */
-/* Errors                                                                    */
-/* ------------------------------------------------------------------------ */
-
-%{
-/* Set by dlswig_check() when the library reported a failure in this call. */
-static __thread int dlswig_failed;
-
-static int dlswig_check(int rc) {
-  if (rc < 0) dlswig_failed = 1;
-  return rc;
-}
-%}
 
 #if defined(SWIGJAVA)
 %{
 /* Throws dev.directline.DirectLineException.fromNative(...) (a subclass per code). */
 static void dlswig_raise(JNIEnv *jenv) {
-  const dl_error *e = dl_error_last();
+  dlswig_failure e = dlswig_current_failure();
   jclass cls = (*jenv)->FindClass(jenv, "dev/directline/DirectLineException");
   if (!cls) return; /* NoClassDefFoundError is pending */
   jmethodID factory = (*jenv)->GetStaticMethodID(jenv, cls, "fromNative",
       "(IILjava/lang/String;Ljava/lang/String;I)Ldev/directline/DirectLineException;");
   if (!factory) return;
-  jstring service_code = (*jenv)->NewStringUTF(jenv, e->service_code ? e->service_code : "");
-  jstring message = (*jenv)->NewStringUTF(jenv, e->message ? e->message : "");
+  jstring service_code = (*jenv)->NewStringUTF(jenv, e.service_code);
+  jstring message = (*jenv)->NewStringUTF(jenv, e.message);
   if (!service_code || !message) return; /* OutOfMemoryError is pending */
-  jobject ex = (*jenv)->CallStaticObjectMethod(jenv, cls, factory, (jint)e->code,
-      (jint)e->http_status, service_code, message, (jint)e->retry_after_s);
+  jobject ex = (*jenv)->CallStaticObjectMethod(jenv, cls, factory, (jint)e.code,
+      (jint)e.http_status, service_code, message, (jint)e.retry_after_s);
   if (ex && !(*jenv)->ExceptionCheck(jenv)) (*jenv)->Throw(jenv, (jthrowable)ex);
 }
 %}
@@ -233,10 +283,9 @@ SWIGEXPORT void SWIGSTDCALL DirectLineSwig_RegisterRaise(dlswig_raise_callback c
 %}
 %{
 static void dlswig_raise(void) {
-  const dl_error *e = dl_error_last();
+  dlswig_failure e = dlswig_current_failure();
   if (dlswig_raise_cs)
-    dlswig_raise_cs(e->code, e->http_status, e->service_code ? e->service_code : "",
-                    e->message ? e->message : "", e->retry_after_s);
+    dlswig_raise_cs(e.code, e.http_status, e.service_code, e.message, e.retry_after_s);
 }
 %}
 %{
@@ -272,6 +321,7 @@ static void dlswig_raise(void) {
 
 %feature("except", canthrow=1) %{
   dlswig_failed = 0;
+  dlswig_local_code = 0;
   $action
   if (dlswig_failed) {
     dlswig_failed = 0;
@@ -350,15 +400,20 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
     dlswig_upload_batch_clear($self);
     free($self);
   }
-  /* Returns false when out of memory or name is null. */
+  /* Copies one file; raises InvalidArgument (null name or data) or OutOfMemory. */
 #if defined(SWIGCSHARP)
-  bool add_file(const char *name, const char *content_type, unsigned char *bytes, int length) {
-    if (length < 0 || (length > 0 && !bytes)) return false;
-    return dlswig_upload_batch_add($self, name, content_type, bytes, (size_t)length) != 0;
+  void add_file(const char *name, const char *content_type, unsigned char *bytes, int length) {
+    if (!name || length < 0 || (length > 0 && !bytes))
+      dlswig_fail_local(DL_EINVALID, "upload file needs a name and data");
+    else if (!dlswig_upload_batch_add($self, name, content_type, bytes, (size_t)length))
+      dlswig_fail_local(DL_ENOMEM, "out of memory copying an upload file");
   }
 #else
-  bool add_file(const char *name, const char *content_type, char *bytes, size_t length) {
-    return dlswig_upload_batch_add($self, name, content_type, bytes, length) != 0;
+  void add_file(const char *name, const char *content_type, char *bytes, size_t length) {
+    if (!name || (length > 0 && !bytes))
+      dlswig_fail_local(DL_EINVALID, "upload file needs a name and data");
+    else if (!dlswig_upload_batch_add($self, name, content_type, bytes, length))
+      dlswig_fail_local(DL_ENOMEM, "out of memory copying an upload file");
   }
 #endif
   int file_count() const { return (int)$self->count; }

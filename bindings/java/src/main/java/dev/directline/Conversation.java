@@ -79,9 +79,7 @@ public final class Conversation implements AutoCloseable {
     NativeUploadBatch batch = new NativeUploadBatch();
     try {
       for (UploadFile file : files) {
-        if (!batch.add_file(file.getName(), file.getContentType(), file.data())) {
-          throw new OutOfMemoryError("directline: cannot copy upload " + file.getName());
-        }
+        batch.add_file(file.getName(), file.getContentType(), file.data());
       }
       return ref.call(c -> c.upload_batch(userId, batch, activityJson));
     } finally {
