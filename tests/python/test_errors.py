@@ -211,6 +211,10 @@ def test_invalid_activity_arguments(client: directline.Client) -> None:
             conversation.upload([], user_id="u1")
         with pytest.raises(directline.InvalidArgumentError):
             conversation.upload(["/no/such/file"], user_id="u1")
+        for bad_file in (("a\r\nX-Injected: 1", b"x"), ("a.txt", b"x", "text/plain\r\nX: 1"),
+                         ("a.txt", "not bytes"), 42):
+            with pytest.raises(directline.InvalidArgumentError):
+                conversation.upload([bad_file], user_id="u1")  # type: ignore[list-item]
         for bad_timeout in (-1, float("nan"), "1", True):
             with pytest.raises(directline.InvalidArgumentError):
                 conversation.next_activity(timeout=bad_timeout)  # type: ignore[arg-type]

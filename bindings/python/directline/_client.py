@@ -144,12 +144,20 @@ def _upload_file(item: object) -> UploadFile:
     else:
         raise InvalidArgumentError(
             "each upload file must be a path, an UploadFile or a (name, data[, content_type]) tuple")
-    _check_text("upload file name", f.name)
+    _check_header_value("upload file name", f.name)
     if not isinstance(f.data, (bytes, bytearray, memoryview)):
         raise InvalidArgumentError("upload file data must be bytes")
     if f.content_type is not None:
-        _check_text("upload content_type", f.content_type)
+        _check_header_value("upload content_type", f.content_type)
     return f
+
+
+def _check_header_value(name: str, value: object) -> str:
+    """Text that ends up in a multipart header: no line breaks (no header injection)."""
+    text = _check_text(name, value)
+    if "\r" in text or "\n" in text:
+        raise InvalidArgumentError(f"{name} must not contain line breaks")
+    return text
 
 
 def _token(raw: Tuple[str, Optional[str], int]) -> Token:
