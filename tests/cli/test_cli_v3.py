@@ -282,3 +282,15 @@ def test_chat_in_an_existing_conversation_as_json(cli: Cli) -> None:
     replies = [a for a in ndjson(r.stdout) if a["type"] == "message"]
     assert [a["text"] for a in replies] == ["echo: json please"]
     assert replies[0]["replyToId"].startswith(cid)
+
+
+def test_chat_ctrl_c_while_waiting_for_input_exits_130(cli: Cli) -> None:
+    proc = cli.popen("chat", env=cli.secret_env())  # stdin stays open: chat waits for a line
+    try:
+        assert proc.stderr is not None
+        assert "conversation" in proc.stderr.readline()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == EXIT["interrupted"]
