@@ -186,6 +186,7 @@ class Conversation:
         self._native: Optional[_directline.Conversation] = native
         self._id = native.id
         self._lock = threading.Lock()
+        self._close_lock = threading.Lock()
         self._own_ids: Set[str] = set()
         self._own_order: Deque[str] = collections.deque()
         # Snapshot taken by close(), so properties and export_state work afterwards.
@@ -408,18 +409,20 @@ class Conversation:
 
         Threads waiting in next_activity() return None. Properties stay readable.
         """
-        with self._lock:
-            native, self._native = self._native, None
-        if native is None:
-            return
-        snapshot: Dict[str, Any] = {}
-        for name in ("token", "stream_url", "expires_in", "is_new", "is_ended", "watermark"):
-            snapshot[name] = getattr(native, name)
-        try:
-            snapshot["state"] = native.export_state()
-        except Exception:  # noqa: BLE001 - a state that cannot be exported is simply absent
-            pass
-        self._closed_snapshot = snapshot
+        with self._close_lock:
+            native = self._native
+            if native is None:
+                return
+            # Snapshot first, so readers never see a half-closed object.
+            snapshot: Dict[str, Any] = {}
+            for name in ("token", "stream_url", "expires_in", "is_new", "is_ended", "watermark"):
+                snapshot[name] = getattr(native, name)
+            try:
+                snapshot["state"] = native.export_state()
+            except Exception:  # noqa: BLE001 - a state that cannot be exported is simply absent
+                pass
+            self._closed_snapshot = snapshot
+            self._native = None
         native.close()
         # The handle is freed when the last thread still inside a call lets go of it.
         del native
