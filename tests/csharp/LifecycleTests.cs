@@ -156,20 +156,35 @@ namespace DirectLine.Tests
             GC.WaitForPendingFinalizers();
             long growth = RssKiB() - afterWarmup;
             Console.WriteLine("leak check: {0} conversations, RSS growth {1} KiB", total - warmup, growth);
+            // A conversation costs ~3.8 KiB native (measured), 30 MiB over 8,000: a leaked handle shows.
             Assert.Less(growth, 6 * 1024, "RSS grew by " + growth + " KiB");
         }
 
         [Test]
         public void test_undisposed_conversations_are_freed_by_the_finalizer()
         {
-            for (int i = 0; i < 50; i++)
-                client.StartConversation(Emulator.Secret); // dropped without Dispose
+            long before = 0;
+            for (int i = 0; i < 3000; i++)
+            {
+                if (i == 500)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    before = RssKiB();
+                }
+                if (i % 250 == 0)
+                {
+                    GC.Collect(); // lets the SafeHandle finalizers free what was dropped so far
+                    GC.WaitForPendingFinalizers();
+                }
+                Assert.IsNotEmpty(client.StartConversation(Emulator.Secret).Id); // dropped without Dispose
+            }
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            GC.Collect();
-            // Reaching here without a crash is the check; the leak test covers memory.
-            using (Conversation conversation = client.StartConversation(Emulator.Secret))
-                Assert.IsNotEmpty(conversation.Id);
+            long growth = RssKiB() - before;
+            Console.WriteLine("finalizer check: 2500 dropped conversations, RSS growth {0} KiB", growth);
+            // Holding 2,500 conversations costs ~9.5 MiB (measured): a finalizer that frees nothing shows.
+            Assert.Less(growth, 4 * 1024, "RSS grew by " + growth + " KiB");
         }
     }
 }
