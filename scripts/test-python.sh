@@ -81,7 +81,7 @@ need = ["directline/__init__.py", "directline/py.typed", "directline/_directline
 missing = [n for n in need if n not in names]
 mods = [n for n in names if n.startswith("directline/_directline.") and n.endswith(".so")]
 if missing or not mods:
-    sys.exit(f"missing from wheel: {missing or \"the compiled module\"}")
+    sys.exit("missing from wheel: " + str(missing or "the compiled module"))
 print(f"wheel holds {len(names)} files, module {mods[0]}, libdirectline.so.1")' "$WHEEL"; then
   ok
 else
