@@ -19,7 +19,7 @@ const char kUsage[] =
     "  --token-ttl SECONDS       token lifetime (default 1800)\n"
     "  --stream-url-ttl SECONDS  stream URL validity (default 60)\n"
     "  --keepalive SECONDS       empty WebSocket frame interval (default 30, 0 = off)\n"
-    "  --bot echo|URL            built-in echo bot or a Bot Connector endpoint (default echo)\n"
+    "  --bot echo|URL            built-in echo bot or a Bot Connector http(s) endpoint (default echo)\n"
     "  --bot-timeout MS          bot answer timeout (default 15000)\n"
     "  --bot-timeout-status 502|504\n"
     "  --v1-bot-error-status 500|502\n"

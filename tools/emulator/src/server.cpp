@@ -253,12 +253,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto self = this->shared_from_this();
     http::async_read_header(stream_, buffer_, *parser_, [self](beast::error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
-      std::string_view target = self->parser_->get().target();
-      if (target.find("/upload") != std::string_view::npos) self->parser_->body_limit(kUploadBodyLimit);
-      http::async_read(self->stream_, self->buffer_, *self->parser_, [self](beast::error_code ec, size_t) {
-        if (ec) return self->on_read_error(ec);
-        self->on_request();
-      });
+      auto &header = self->parser_->get();
+      if (header.target().find("/upload") != std::string_view::npos)
+        self->parser_->body_limit(kUploadBodyLimit);
+      auto expect = header.find(http::field::expect);
+      if (expect != header.end() && iequals(expect->value(), "100-continue") && !self->parser_->is_done()) {
+        // Clients that wait for permission before sending a large body (curl, .NET).
+        static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        net::async_write(self->stream_, net::buffer(kContinue), [self](beast::error_code ec, size_t) {
+          if (ec) return self->close();
+          self->read_body();
+        });
+        return;
+      }
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    auto self = this->shared_from_this();
+    http::async_read(stream_, buffer_, *parser_, [self](beast::error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->on_request();
     });
   }
 
