@@ -13,8 +13,9 @@
  *
  * Errors: every helper passes the library's result through dlswig_check();
  * a negative result marks the call as failed, and the %exception below,
- * still inside the same native call and thread, reads dl_error_last() and
- * raises DirectLineException (or its subclass) in the target language.
+ * still inside the same native call and thread, reads dl_error_last() (or
+ * the glue's own failure, e.g. out of memory) and raises
+ * DirectLineException (or its subclass) in the target language.
  *
  * Ownership: every factory helper is %newobject, so the proxy owns the handle
  * and its delete()/Dispose() calls the one dl_*_free exactly once (SWIG clears
@@ -252,16 +253,24 @@ static int dlswig_generate_token(dl_client *client, const char *secret, const ch
 
 #if defined(SWIGJAVA)
 %{
+/* UTF-8 bytes for Java (see the string typemaps below); NULL if out of memory. */
+static jbyteArray dlswig_java_bytes(JNIEnv *jenv, const char *text) {
+  jsize length = (jsize)strlen(text);
+  jbyteArray bytes = (*jenv)->NewByteArray(jenv, length);
+  if (bytes) (*jenv)->SetByteArrayRegion(jenv, bytes, 0, length, (const jbyte *)text);
+  return bytes;
+}
+
 /* Throws dev.directline.DirectLineException.fromNative(...) (a subclass per code). */
 static void dlswig_raise(JNIEnv *jenv) {
   dlswig_failure e = dlswig_current_failure();
   jclass cls = (*jenv)->FindClass(jenv, "dev/directline/DirectLineException");
   if (!cls) return; /* NoClassDefFoundError is pending */
   jmethodID factory = (*jenv)->GetStaticMethodID(jenv, cls, "fromNative",
-      "(IILjava/lang/String;Ljava/lang/String;I)Ldev/directline/DirectLineException;");
+      "(II[B[BI)Ldev/directline/DirectLineException;");
   if (!factory) return;
-  jstring service_code = (*jenv)->NewStringUTF(jenv, e.service_code);
-  jstring message = (*jenv)->NewStringUTF(jenv, e.message);
+  jbyteArray service_code = dlswig_java_bytes(jenv, e.service_code);
+  jbyteArray message = dlswig_java_bytes(jenv, e.message);
   if (!service_code || !message) return; /* OutOfMemoryError is pending */
   jobject ex = (*jenv)->CallStaticObjectMethod(jenv, cls, factory, (jint)e.code,
       (jint)e.http_status, service_code, message, (jint)e.retry_after_s);
@@ -336,6 +345,36 @@ static void dlswig_raise(void) {
 
 /* Owned strings from the library: copied into the target string, then freed. */
 %typemap(newfree) char * "dl_string_free($1);";
+
+#if defined(SWIGJAVA)
+/* Strings cross JNI as UTF-8 bytes and are converted in Java: JNI's own string
+   functions use "modified UTF-8", which mangles characters outside the BMP
+   (emoji in a message would reach the service as invalid UTF-8). */
+%typemap(jni) const char *, char * "jbyteArray"
+%typemap(jtype) const char *, char * "byte[]"
+%typemap(jstype) const char *, char * "String"
+%typemap(javain) const char *, char * "Utf8.encode($javainput)"
+%typemap(javaout) const char *, char * {
+    return Utf8.decode($jnicall);
+  }
+%typemap(in) const char *, char * {
+  $1 = 0;
+  if ($input) {
+    $1 = ($1_ltype)(*jenv)->GetByteArrayElements(jenv, $input, 0);
+    if (!$1) return $null;
+  }
+}
+%typemap(freearg) const char *, char * {
+  if ($1) (*jenv)->ReleaseByteArrayElements(jenv, $input, (jbyte *)$1, JNI_ABORT);
+}
+%typemap(out) const char *, char * {
+  if ($1) {
+    jsize length = (jsize)strlen((const char *)$1);
+    $result = (*jenv)->NewByteArray(jenv, length);
+    if ($result) (*jenv)->SetByteArrayRegion(jenv, $result, 0, length, (const jbyte *)$1);
+  }
+}
+#endif
 
 #if defined(SWIGCSHARP)
 /* Borrowed strings (const char * results) are decoded in C# from the pointer,

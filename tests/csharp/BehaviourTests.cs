@@ -173,6 +173,19 @@ namespace DirectLine.Tests
         }
 
         [Test]
+        public void test_69_non_ascii_text_round_trips()
+        {
+            const string text = "h\u00e9llo \U0001F44B \u4e16\u754c"; // é, a waving hand (outside the BMP), CJK
+            using (Conversation conversation = client.StartConversation(Emulator.Secret))
+            {
+                conversation.SendMessage("user1", text);
+                Activity own = Waits.Until(conversation, a => a.IsOwn, 10000);
+                Assert.AreEqual(text, own.Text);
+                Waits.BotMessage(conversation, "echo: " + text);
+            }
+        }
+
+        [Test]
         public void test_75_77_79_80_direct_line_1_1()
         {
             var options = new DirectLineClientOptions

@@ -43,9 +43,11 @@ public class DirectLineException extends RuntimeException {
   }
 
   /** Called by the native layer (JNI) to build the exception for a failed call. */
-  static DirectLineException fromNative(int nativeCode, int httpStatus, String serviceCode,
-                                        String message, int retryAfterSeconds) {
+  static DirectLineException fromNative(int nativeCode, int httpStatus, byte[] serviceCodeUtf8,
+                                        byte[] messageUtf8, int retryAfterSeconds) {
     ErrorCode code = ErrorCode.fromNative(nativeCode);
+    String serviceCode = Utf8.decode(serviceCodeUtf8);
+    String message = Utf8.decode(messageUtf8);
     String text = message == null || message.isEmpty() ? code.name().toLowerCase() : message;
     switch (code) {
       case INVALID_ARGUMENT: return new InvalidArgumentException(code, httpStatus, serviceCode, text, retryAfterSeconds);

@@ -181,6 +181,17 @@ class BehaviourTest {
   }
 
   @Test
+  void test_69_non_ascii_text_round_trips() {
+    String text = "h\u00e9llo \uD83D\uDC4B \u4e16\u754c"; // é, a waving hand (outside the BMP), CJK
+    try (Conversation conversation = client.startConversation(Emulator.SECRET)) {
+      conversation.sendMessage("user1", text);
+      Activity own = Waits.until(conversation, Activity::isOwn, 10000);
+      assertEquals(text, own.getText());
+      Waits.botMessage(conversation, "echo: " + text);
+    }
+  }
+
+  @Test
   void test_75_77_79_80_direct_line_1_1() {
     DirectLineClientOptions options = DirectLineClientOptions.builder()
         .endpoint(emulator.v1()).apiVersion(ApiVersion.V1_1).pollingIntervalMillis(100).build();
