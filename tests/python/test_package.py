@@ -29,6 +29,8 @@ def test_native_library_sits_next_to_the_module() -> None:
     maps = Path("/proc/self/maps").read_text()
     loaded = {line.split()[-1] for line in maps.splitlines() if "libdirectline.so" in line}
     assert loaded, "libdirectline is not loaded"
+    if os.environ.get("DIRECTLINE_EXPECT_INSTALLED") == "1":
+        assert (module.parent / "libdirectline.so.1").exists()
     if (module.parent / "libdirectline.so.1").exists():  # the installed wheel
         assert str((module.parent / "libdirectline.so.1").resolve()) in \
             {str(Path(p).resolve()) for p in loaded}
