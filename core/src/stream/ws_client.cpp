@@ -82,11 +82,12 @@ bool is_ip_literal(const std::string &host) {
 // loading the system store per socket would cost memory and time.
 std::shared_ptr<ssl::context> shared_tls_context(const std::string &ca_file, bool skip_verify,
                                                  Error &error) {
-  static std::mutex mutex;
-  static std::map<std::pair<std::string, bool>, std::shared_ptr<ssl::context>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
+  // Leaked on purpose: io threads may still use it while static destructors run at exit.
+  static auto *mutex = new std::mutex;
+  static auto *cache = new std::map<std::pair<std::string, bool>, std::shared_ptr<ssl::context>>;
+  std::lock_guard<std::mutex> lock(*mutex);
   auto key = std::make_pair(ca_file, skip_verify);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (auto it = cache->find(key); it != cache->end()) return it->second;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -104,7 +105,7 @@ std::shared_ptr<ssl::context> shared_tls_context(const std::string &ca_file, boo
     }
     ctx->set_verify_mode(ssl::verify_peer);
   }
-  cache.emplace(key, ctx);
+  cache->emplace(key, ctx);
   return ctx;
 }
 

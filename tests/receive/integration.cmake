@@ -1,0 +1,24 @@
+# Integration: the C API only, against real directline-emulator processes.
+add_executable(receive_tests
+  receive_support.cpp
+  test_stream.cpp
+  test_faults.cpp
+  test_tokens_end.cpp
+  test_resume.cpp
+  test_threads.cpp
+  $<TARGET_OBJECTS:receive_catch_main>)
+target_include_directories(receive_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
+target_link_libraries(receive_tests PRIVATE directline Catch2::Catch2 Threads::Threads)
+if(TARGET directline-emulator)
+  target_compile_definitions(receive_tests PRIVATE DL_EMULATOR_PATH="$<TARGET_FILE:directline-emulator>")
+  add_dependencies(receive_tests directline-emulator)
+endif()
+
+# Resumes an exported state in a fresh process (exec'd by test_resume.cpp).
+add_executable(receive_resume_helper resume_helper.c)
+target_link_libraries(receive_resume_helper PRIVATE directline)
+add_dependencies(receive_tests receive_resume_helper)
+target_compile_definitions(receive_tests PRIVATE DL_RESUME_HELPER_PATH="$<TARGET_FILE:receive_resume_helper>")
+
+add_test(NAME receive_integration COMMAND receive_tests)
+set_tests_properties(receive_integration PROPERTIES LABELS "receive" TIMEOUT 900)
