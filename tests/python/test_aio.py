@@ -118,6 +118,9 @@ def test_aio_after_close(emulator: Emulator) -> None:
         assert await conversation.next_activity(timeout=1) is None
         with pytest.raises(directline.ConversationClosedError):
             await conversation.send_message("closed", user_id="u1")
+        for bad_timeout in (-1, float("nan"), "1"):
+            with pytest.raises(directline.InvalidArgumentError):
+                await conversation.next_activity(bad_timeout)  # type: ignore[arg-type]
         with pytest.raises(directline.InvalidArgumentError):
             await client.generate_token(SECRET)
         assert client._pool.executor._shutdown  # both users gone: pool shut down

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import math
 import threading
 from types import TracebackType
 from typing import (Any, AsyncIterator, Callable, Dict, Iterable, Mapping, Optional, Type,
@@ -180,8 +181,14 @@ class Conversation:
 
     async def next_activity(self, timeout: Optional[float] = None) -> Optional[Activity]:
         """Waits for the next activity (dict); None on timeout, or once ended or closed."""
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+                    or math.isnan(timeout) or timeout < 0:
+                raise InvalidArgumentError("timeout must be None or a number of seconds >= 0")
+            if math.isinf(timeout):
+                timeout = None
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + max(0.0, float(timeout))
+        deadline = None if timeout is None else loop.time() + timeout
         async with self._receive_lock:
             while True:
                 if self._pending is None and self._sync.closed:
