@@ -21,7 +21,12 @@ Example::
 """
 from __future__ import annotations
 
-from . import _directline
+try:
+    from . import _directline
+except ImportError as e:  # e.g. importing the source tree without a build
+    raise ImportError("directline: the compiled module directline._directline (or its "
+                      "libdirectline.so.1) cannot be loaded; install the wheel (pip install .) "
+                      f"or build the _directline target: {e}") from e
 from ._client import (DEFAULT_USER_ID, Activity, Client, Conversation, Token, UploadFile,
                       UploadSource)
 from ._errors import (BadRequestError, BotError, ConflictError, ConversationClosedError,
