@@ -248,14 +248,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void read() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(kBodyLimit);
+    parser_->body_limit(kUploadBodyLimit);  // lowered below for routes other than upload
     beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
     auto self = this->shared_from_this();
     http::async_read_header(stream_, buffer_, *parser_, [self](beast::error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
       auto &header = self->parser_->get();
-      if (header.target().find("/upload") != std::string_view::npos)
-        self->parser_->body_limit(kUploadBodyLimit);
+      if (header.target().find("/upload") == std::string_view::npos) {
+        // Beast checks Content-Length against the limit while parsing the header, so the
+        // smaller limit of non-upload routes is enforced here (and by body_limit when chunked).
+        auto length = self->parser_->content_length();
+        if (length && *length > kBodyLimit) return self->on_read_error(http::error::body_limit);
+        self->parser_->body_limit(kBodyLimit);
+      }
       auto expect = header.find(http::field::expect);
       if (expect != header.end() && iequals(expect->value(), "100-continue") && !self->parser_->is_done()) {
         // Clients that wait for permission before sending a large body (curl, .NET).
