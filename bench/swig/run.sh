@@ -45,23 +45,23 @@ for round in $(seq "$ROUNDS"); do
 done
 rm -f "$BUILD_DIR/csharp/Bench.exe"
 
-python3 - "$WORK" "$TOKEN_CALLS" "$GETTER_CALLS" <<'PY'
-import sys
-work, token_calls, getter_calls = sys.argv[1], sys.argv[2], sys.argv[3]
-import statistics
+python3 - "$WORK" "$TOKEN_CALLS" "$GETTER_CALLS" "$ROUNDS" <<'PY'
+import statistics, sys
+work, token_calls, getter_calls, rounds = sys.argv[1:5]
 def load(name):
     values = {}
     for line in open(f"{work}/{name}.txt"):
         key, value = line.split()
         values.setdefault(key, []).append(float(value))
-    return {key: statistics.median(v) for key, v in values.items()}  # median of the rounds
-c, java, cs = load("c"), load("java"), load("csharp")
-print(f"generate_token ({token_calls} calls, mean per call, median of rounds; HTTP round trip to the emulator)")
-print(f"  C      {c['generate_token_us']:9.1f} us")
-print(f"  Java   {java['generate_token_us']:9.1f} us   x{java['generate_token_us'] / c['generate_token_us']:.2f} of C")
-print(f"  C#     {cs['generate_token_us']:9.1f} us   x{cs['generate_token_us'] / c['generate_token_us']:.2f} of C")
-print(f"conversation id getter ({getter_calls} calls, mean per call, median of rounds; no I/O)")
-print(f"  C      {c['getter_ns']:9.1f} ns")
-print(f"  Java   {java['getter_ns']:9.1f} ns   x{java['getter_ns'] / c['getter_ns']:.1f} of C")
-print(f"  C#     {cs['getter_ns']:9.1f} ns   x{cs['getter_ns'] / c['getter_ns']:.1f} of C")
+    return values
+data = {"C": load("c"), "Java": load("java"), "C#": load("csharp")}
+def report(key, unit, title):
+    print(f"{title}: mean per call; median and best of {rounds} rounds; ratio of medians to C")
+    base = statistics.median(data["C"][key])
+    for lang, by_key in data.items():
+        median, best = statistics.median(by_key[key]), min(by_key[key])
+        ratio = "" if lang == "C" else f"   x{median / base:.2f} of C"
+        print(f"  {lang:<4} {median:9.1f} {unit} (best {best:.1f}){ratio}")
+report("generate_token_us", "us", f"generate_token ({token_calls} calls, HTTP round trip to the emulator)")
+report("getter_ns", "ns", f"conversation id getter ({getter_calls} calls, no I/O)")
 PY

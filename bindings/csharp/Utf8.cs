@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DirectLine
@@ -7,18 +6,17 @@ namespace DirectLine
     /// <summary>Decodes the library's NUL-terminated UTF-8 strings (borrowed; copied here).</summary>
     internal static class Utf8
     {
-        internal static string FromNative(IntPtr pointer)
+        // Pointer scan rather than Marshal.ReadByte per byte: a getter is a few
+        // hundred nanoseconds cheaper on Mono.
+        internal static unsafe string FromNative(IntPtr pointer)
         {
             if (pointer == IntPtr.Zero)
                 return null;
+            byte* bytes = (byte*)pointer;
             int length = 0;
-            while (Marshal.ReadByte(pointer, length) != 0)
+            while (bytes[length] != 0)
                 length++;
-            if (length == 0)
-                return "";
-            var bytes = new byte[length];
-            Marshal.Copy(pointer, bytes, 0, length);
-            return Encoding.UTF8.GetString(bytes);
+            return length == 0 ? "" : Encoding.UTF8.GetString(bytes, length);
         }
     }
 }
