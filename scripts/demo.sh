@@ -53,8 +53,18 @@ echo "$line (endpoint $DIRECTLINE_ENDPOINT)"
 
 # field JSON NAME: one field of a JSON object (the venv's Python; no jq needed).
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
-# The token is a credential too: show only its length.
-show() { "$PY" -c 'import json,sys; o=json.loads(sys.argv[1]); o.update({"token": "<%d chars>" % len(o["token"])} if "token" in o else {}); print(json.dumps(o))' "$1"; }
+# Tokens are credentials too: show only their length (also the stream URL's t=).
+show() {
+  "$PY" - "$1" <<'PYEOF'
+import json, re, sys
+o = json.loads(sys.argv[1])
+if "token" in o:
+    o["token"] = "<%d chars>" % len(o["token"])
+if "streamUrl" in o:
+    o["streamUrl"] = re.sub(r"([?&]t=)[^&]*", r"\1<redacted>", o["streamUrl"])
+print(json.dumps(o))
+PYEOF
+}
 
 step "directline generate-token --secret-file SECRET"
 token_json=$("$CLI" generate-token --secret-file "$work/secret")
