@@ -162,3 +162,20 @@ def test_version(cli: Cli) -> None:
     r = cli.run("--version")
     assert r.returncode == 0
     assert re.match(r"^directline \d+\.\d+\.\d+$", r.stdout.strip())
+
+
+def test_insecure_http_to_remote_host_is_refused_with_a_hint(cli: Cli) -> None:
+    r = cli.run("--endpoint", "http://example.invalid/v3/directline", "generate-token", env=cli.secret_env())
+    assert r.returncode == EXIT["usage"], r.stderr
+    assert "DL_EINSECURE" in r.stderr and "--insecure-http" in r.stderr
+
+
+def test_unreadable_ca_file_is_a_local_error(cli: Cli) -> None:
+    r = cli.run("--ca-file", "/nonexistent/ca.pem", "generate-token", env=cli.secret_env())
+    assert r.returncode == EXIT["local"], r.stderr
+    assert "cannot read CA file" in r.stderr
+
+
+def test_empty_user_id_is_a_usage_error(cli: Cli) -> None:
+    r = cli.run("--user-id", "", "send", "--conversation", "c", "--text", "x", env=cli.secret_env())
+    assert r.returncode == EXIT["usage"] and "--user-id" in r.stderr

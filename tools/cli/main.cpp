@@ -103,6 +103,7 @@ int report(const directline::Error &e) {
   if (!e.service_code().empty()) detail += ", " + e.service_code();
   if (auto ra = e.retry_after()) detail += ", retry after " + std::to_string(ra->count()) + " s";
   std::cerr << "directline: " << e.what() << " (" << detail << ")\n";
+  if (e.code() == DL_EINSECURE) std::cerr << "directline: --insecure-http allows plain http to that host\n";
   return exit_code_for(e.code());
 }
 
@@ -233,6 +234,8 @@ directline::ClientOptions client_options(const Options &o) {
   if (o.retries) c.retry_max_attempts = *o.retries;
   c.allow_insecure_http = o.insecure_http;
   c.insecure_skip_tls_verify = o.insecure_tls;
+  if (!o.ca_file.empty() && access(o.ca_file.c_str(), R_OK) != 0)
+    throw LocalError("cannot read CA file '" + o.ca_file + "'");
   c.ca_file = o.ca_file;
   c.receive_mode = o.polling ? directline::ReceiveMode::Polling : directline::ReceiveMode::Auto;
   c.polling_interval = std::chrono::milliseconds(o.poll_interval_ms);

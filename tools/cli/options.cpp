@@ -247,7 +247,10 @@ Options parse_options(int argc, char **argv) {
         if (o.api != "3.0" && o.api != "1.1")
           throw UsageError("--api: expected 3.0 or 1.1, got '" + o.api + "'", o.command);
         break;
-      case kUserId: o.user_id = v; break;
+      case kUserId:
+        o.user_id = v;
+        if (o.user_id.empty()) throw UsageError("--user-id is empty", o.command);
+        break;
       case kTimeout: o.timeout_s = parse_seconds(v, "timeout", o.command); break;
       case kRetries: o.retries = parse_int(v, "retries", 1, o.command); break;
       case kInsecureHttp: o.insecure_http = true; break;
