@@ -328,6 +328,8 @@ static void dlswig_raise(void) {
 %}
 #endif
 
+/* The one %exception of the interface, spelled as its feature so that C# gets
+   canthrow=1 (the proxies then rethrow the pending exception). */
 %feature("except", canthrow=1) %{
   dlswig_failed = 0;
   dlswig_local_code = 0;
