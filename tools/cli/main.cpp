@@ -310,17 +310,17 @@ int cmd_refresh_token(const Options &o) {
   return kExitOk;
 }
 
-directline::Conversation open(directline::Client &client, const Options &o,
-                              const std::optional<std::string> &watermark = std::nullopt) {
+// --conversation ID with the credential; no request until the first call.
+directline::Conversation open_existing(directline::Client &client, const Options &o) {
   require_conversation(o);
   Credential cred = resolve_credential(o, Need::Either);
-  return client.open_conversation(cred.value, o.conversation, watermark);
+  return client.open_conversation(cred.value, o.conversation);
 }
 
 int cmd_reconnect(const Options &o) {
   no_positional(o);
   directline::Client client(client_options(o));
-  auto conversation = open(client, o);
+  auto conversation = open_existing(client, o);
   conversation.reconnect(o.watermark);
   print_line(conversation_json(conversation).dump());
   return kExitOk;
@@ -353,7 +353,7 @@ int cmd_send(const Options &o) {
   if (!text && !has_activity) throw UsageError("send needs --text TEXT or --activity JSON", o.command);
   std::string activity = has_activity ? read_activity_arg(o) : std::string();
   directline::Client client(client_options(o));
-  auto conversation = open(client, o);
+  auto conversation = open_existing(client, o);
   auto id = text ? conversation.send_message(user_id(o), *text) : conversation.post_activity(activity);
   print_line(id_json(id).dump());
   return kExitOk;
@@ -362,7 +362,7 @@ int cmd_send(const Options &o) {
 int cmd_activities(const Options &o) {
   no_positional(o);
   directline::Client client(client_options(o));
-  auto conversation = open(client, o);
+  auto conversation = open_existing(client, o);
   print_line(one_line(conversation.get_activities(o.watermark)));
   return kExitOk;
 }
@@ -404,7 +404,7 @@ int cmd_upload(const Options &o) {
   else if (o.text)
     activity = json{{"type", "message"}, {"from", {{"id", user_id(o)}}}, {"text", *o.text}}.dump();
   directline::Client client(client_options(o));
-  auto conversation = open(client, o);
+  auto conversation = open_existing(client, o);
   print_line(id_json(conversation.upload(user_id(o), files, activity)).dump());
   return kExitOk;
 }
@@ -412,7 +412,7 @@ int cmd_upload(const Options &o) {
 int cmd_end(const Options &o) {
   no_positional(o);
   directline::Client client(client_options(o));
-  auto conversation = open(client, o);
+  auto conversation = open_existing(client, o);
   print_line(id_json(conversation.end(user_id(o))).dump());
   return kExitOk;
 }
