@@ -294,3 +294,17 @@ def test_chat_ctrl_c_while_waiting_for_input_exits_130(cli: Cli) -> None:
     finally:
         proc.kill()
     assert proc.returncode == EXIT["interrupted"]
+
+
+def test_chat_ends_cleanly_when_the_bot_ends_the_conversation(cli: Cli) -> None:
+    started = cli.start()
+    cid = started["conversationId"]
+    proc = cli.popen("chat", "--conversation", cid, env=cli.secret_env())
+    try:
+        wait_until_listening(proc)
+        admin(cli.emulator, f"/conversations/{cid}/end")
+        out, err = proc.communicate(timeout=20)  # stdin still open: the end alone stops it
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "has ended" in err

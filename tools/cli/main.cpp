@@ -447,6 +447,10 @@ class InterruptWatcher {
     if (interrupted_ && target_) target_->close();
   }
   bool interrupted() const { return interrupted_; }
+  // Wakes a LineReader waiting on stdin (e.g. when the bot ended the chat).
+  void wake() {
+    if (wake_[1] >= 0) (void)!write(wake_[1], "x", 1);
+  }
   int wake_fd() const { return wake_[0]; }
 
  private:
@@ -636,10 +640,10 @@ int cmd_chat(const Options &o, InterruptWatcher &interrupts) {
   if (o.conversation.empty()) {
     Credential cred = resolve_credential(o, Need::Either);
     holder.emplace(client.start_conversation(cred.value));
-    std::cerr << "directline: conversation " << holder->id() << "\n";
   } else {
     holder.emplace(open_for_receiving(client, o, [](const json &) {}));
   }
+  std::cerr << "directline: listening to conversation " << holder->id() << "\n" << std::flush;
   directline::Conversation &conversation = *holder;
   interrupts.watch(&conversation);
   struct Unwatch {
@@ -654,6 +658,7 @@ int cmd_chat(const Options &o, InterruptWatcher &interrupts) {
   std::optional<std::string> awaiting_id;
   bool awaiting = false;
   bool receiver_done = false;
+  bool bot_ended = false;
   std::optional<directline::Error> receiver_error;
 
   std::thread receiver([&] {
@@ -664,9 +669,13 @@ int cmd_chat(const Options &o, InterruptWatcher &interrupts) {
       } catch (const directline::Error &e) {
         std::lock_guard<std::mutex> lock(mutex);
         if (e.code() != DL_ECANCELLED && e.code() != DL_EENDED) receiver_error = e;
-        if (e.code() == DL_EENDED) std::cerr << "directline: the conversation has ended\n";
+        if (e.code() == DL_EENDED) {
+          bot_ended = true;
+          std::cerr << "directline: the conversation has ended\n";
+        }
         receiver_done = true;
         replied.notify_all();
+        interrupts.wake();
         return;
       }
       if (!activity) continue;
@@ -717,6 +726,7 @@ int cmd_chat(const Options &o, InterruptWatcher &interrupts) {
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (receiver_error) return report(*receiver_error);
+    if (bot_ended) return kExitOk;  // the bot said goodbye: a normal end of the chat
   }
   if (!last_answered) {
     std::cerr << "directline: no reply from the bot within " << o.wait_s.value_or(15.0) << " s (DL_ETIMEOUT)\n";
