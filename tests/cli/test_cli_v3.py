@@ -308,3 +308,18 @@ def test_chat_ends_cleanly_when_the_bot_ends_the_conversation(cli: Cli) -> None:
         proc.kill()
     assert proc.returncode == 0, err
     assert "has ended" in err
+
+
+def test_listen_by_polling_on_3_0(cli: Cli) -> None:
+    started = cli.start()
+    cid = started["conversationId"]
+    proc = cli.popen("listen", "--conversation", cid, "--polling", "--poll-interval", "200",
+                     "--type", "message", "--max", "2", "--wait", "15", env=cli.secret_env())
+    try:
+        wait_until_listening(proc)
+        cli.ok("send", "--conversation", cid, "--text", "polled", env=cli.secret_env())
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert texts(ndjson(out)) == ["polled", "echo: polled"]
