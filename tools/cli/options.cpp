@@ -69,7 +69,8 @@ const OptionSpec kSpecs[] = {
      "Direct Line base URL, e.g. http://127.0.0.1:PORT/v3/directline (default $DIRECTLINE_ENDPOINT, else the public service)"},
     {kApi, "api", required_argument, "*", "3.0|1.1", "protocol version (default 3.0)"},
     {kUserId, "user-id", required_argument, "*", "ID",
-     "the user sending activities / bound into a generated token (default $DIRECTLINE_USER_ID, else user1)"},
+     "the user sending activities (default $DIRECTLINE_USER_ID, else user1); for generate-token, "
+     "the user bound into the token (default $DIRECTLINE_USER_ID, else none)"},
     {kTimeout, "timeout", required_argument, "*", "SECONDS", "bound on each request, retries included"},
     {kRetries, "retries", required_argument, "*", "N", "attempts for retryable calls (1: no retry)"},
     {kInsecureHttp, "insecure-http", no_argument, "*", nullptr, "allow plain http/ws to a non-loopback host"},
