@@ -18,6 +18,10 @@ def assert_survived(emulator: Emulator) -> None:
     assert emulator.proc.poll() is None, \
         f"emulator died (exit {emulator.proc.returncode}): {''.join(emulator.stderr_lines)[-2000:]}"
     assert emulator.stop() == 0, "emulator did not exit 0 on SIGTERM"
+    # Sanitizer builds (DL_SANITIZE) report here; UBSan keeps running after a report.
+    log = "".join(emulator.stderr_lines)
+    for marker in ("runtime error:", "AddressSanitizer", "LeakSanitizer", "ThreadSanitizer"):
+        assert marker not in log, log[-3000:]
 
 
 @pytest.fixture(scope="module")
