@@ -19,6 +19,7 @@ def assert_survived(emulator: Emulator) -> None:
         f"emulator died (exit {emulator.proc.returncode}): {''.join(emulator.stderr_lines)[-2000:]}"
     assert emulator.stop() == 0, "emulator did not exit 0 on SIGTERM"
     # Sanitizer builds (DL_SANITIZE) report here; UBSan keeps running after a report.
+    emulator._drain.join(5)  # the stderr pump ends at EOF, after the process exited
     log = "".join(emulator.stderr_lines)
     for marker in ("runtime error:", "AddressSanitizer", "LeakSanitizer", "ThreadSanitizer"):
         assert marker not in log, log[-3000:]
