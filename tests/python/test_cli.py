@@ -158,3 +158,15 @@ def test_listen_interrupted_exits_130(emulator: Emulator) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_debug_log_never_shows_secret_or_token(emulator: Emulator) -> None:
+    result = cli(emulator, "--log-level", "debug", "start-conversation")
+    started = ok_json(result)
+    conv = started["conversationId"]
+    sent = cli(emulator, "--log-level", "debug", "--token", started["token"], "send",
+               "--conversation", conv, "--text", "hi", secret=None)
+    assert sent.returncode == 0, sent.stderr
+    for r in (result, sent):
+        assert SECRET not in r.stderr and started["token"] not in r.stderr
+    assert "debug" in result.stderr and "/activities" in sent.stderr  # the debug log ran
