@@ -303,7 +303,9 @@ def test_chat_ends_cleanly_when_the_bot_ends_the_conversation(cli: Cli) -> None:
     try:
         wait_until_listening(proc)
         admin(cli.emulator, f"/conversations/{cid}/end")
-        out, err = proc.communicate(timeout=20)  # stdin still open: the end alone stops it
+        proc.wait(timeout=20)  # stdin stays open: the end alone must stop it
+        assert proc.stderr is not None
+        err = proc.stderr.read()
     finally:
         proc.kill()
     assert proc.returncode == 0, err
