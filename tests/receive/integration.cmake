@@ -6,6 +6,7 @@ add_executable(receive_tests
   test_tokens_end.cpp
   test_resume.cpp
   test_threads.cpp
+  test_modes.cpp
   $<TARGET_OBJECTS:receive_catch_main>)
 target_include_directories(receive_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
 target_link_libraries(receive_tests PRIVATE directline Catch2::Catch2 Threads::Threads)

@@ -249,3 +249,21 @@ TEST_CASE("host_gone_cancels_instead_of_hanging") {
   REQUIRE_FALSE(next.ok());
   CHECK(next.error().code == Code::cancelled);
 }
+
+TEST_CASE("polling_receiver_polls_again_soon_after_a_post") {
+  auto host = std::make_shared<ScriptedHost>();
+  host->script(ReceivedBatch{});  // the first poll finds nothing
+  host->script(page(1, 1));
+  auto options = fast_polling();
+  options.polling_interval_ms = 5000;
+  Receiver receiver(host, options, std::nullopt);
+  CHECK(receiver.next(300).error().code == Code::timeout);  // first poll done, now waiting 5 s
+  REQUIRE(host->polls_made() == 1);
+  const auto posted = steady_clock::now();
+  receiver.activity_posted();
+  auto next = receiver.next(3000);
+  REQUIRE(next.ok());
+  const auto waited = steady_clock::now() - posted;
+  CHECK(waited >= milliseconds(250));
+  CHECK(waited < milliseconds(1500));
+}

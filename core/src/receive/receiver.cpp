@@ -85,6 +85,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   Clock::time_point socket_opened_at;
   bool socket_delivered = false;
   Clock::time_point polling_since;
+  Clock::time_point poll_due;
+  bool waiting_to_poll = false;
   Clock::time_point token_deadline;
   std::mt19937_64 rng;
 
@@ -343,7 +345,24 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     const bool got_any = accept_polled(std::move(result.value()));
     if (end_queued()) return stop_transport();
     // A full page may have more behind it: ask again at once.
-    after(got_any ? 0 : options.polling_interval_ms, [this] { poll_now(); });
+    wait_then_poll(got_any ? 0 : options.polling_interval_ms);
+  }
+
+  void wait_then_poll(int64_t delay_ms) {
+    poll_due = Clock::now() + milliseconds(delay_ms);
+    waiting_to_poll = true;
+    after(delay_ms, [this] {
+      waiting_to_poll = false;
+      poll_now();
+    });
+  }
+
+  // Brings the next poll forward after a post (only while idle between polls).
+  void poll_soon() {
+    constexpr int64_t kAfterPostMs = 300;
+    if (mode != Mode::polling || !waiting_to_poll || poll_failures > 0) return;
+    if (poll_due - Clock::now() <= milliseconds(kAfterPostMs)) return;
+    wait_then_poll(kAfterPostMs);
   }
 
   // ---- token refresh ----
@@ -487,6 +506,10 @@ std::vector<std::string> Receiver::delivered_after_watermark() const {
 void Receiver::skip_ids(const std::vector<std::string> &ids) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->buffer.skip_ids(ids);
+}
+
+void Receiver::activity_posted() {
+  net::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
 }
 
 void Receiver::close() {
