@@ -51,7 +51,7 @@ case "$mode" in
     ;;
   *) fail "unknown mode $mode" ;;
 esac
-ldd "$hello" | grep -q "$work/prefix" || { ldd "$hello"; fail "hello does not load libdirectline from the prefix"; }
+ldd "$hello" | grep "$work/prefix" >/dev/null || { ldd "$hello"; fail "hello does not load libdirectline from the prefix"; }
 
 step "start the emulator"
 secret="example-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

@@ -14,7 +14,9 @@ fail=0
 # Defined dynamic symbols, minus the version node (absolute symbol DIRECTLINE_1).
 mapfile -t exported < <(nm -D --defined-only "$lib" | awk '$2 != "A" {print $3}' | sed 's/@.*//' | sort -u)
 echo "exported symbols: ${#exported[@]}"
+declare -A is_exported=()
 for s in "${exported[@]}"; do
+  is_exported[$s]=1
   if [[ ! $s =~ ^dl_ ]]; then echo "FAIL: non-dl_ symbol exported: $s"; fail=1; fi
 done
 
@@ -24,7 +26,7 @@ mapfile -t declared < <(tr '\n' ' ' < "$header" | grep -oE 'DL_API[^;(]*\(' |
 echo "declared functions: ${#declared[@]}"
 [ "${#declared[@]}" -gt 30 ] || { echo "FAIL: could not parse declarations from $header"; fail=1; }
 for d in "${declared[@]}"; do
-  if ! printf '%s\n' "${exported[@]}" | grep -qx "$d"; then echo "FAIL: declared but not exported: $d"; fail=1; fi
+  if [ -z "${is_exported[$d]:-}" ]; then echo "FAIL: declared but not exported: $d"; fail=1; fi
 done
 
 soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
