@@ -310,6 +310,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     ctx->path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) ctx->query = parse_query(target.substr(q + 1));
     ctx->route = match_route(ctx->msg.method(), ctx->path);
+    // The query is left out: stream URLs carry a token in it.
+    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, ctx->msg.method_string(), " ", ctx->path);
     keep_alive_ = ctx->msg.keep_alive();
     version_ = ctx->msg.version();
 
