@@ -116,7 +116,17 @@ class EchoConversation {
       };
       this.pending = { text, resolve: (activity) => { reply = activity; settle(); } };
       this.directLine.postActivity({ from: { id: 'user1' }, type: 'message', text }).subscribe(
-        (id) => { postedId = id; if (id === 'retry') { console.error('bench_node: postActivity returned "retry"'); } settle(); },
+        (id) => {
+          if (id === 'retry') {   // DirectLineJS's way of reporting a failed post
+            clearTimeout(timer);
+            this.pending = null;
+            console.error(`bench_node: postActivity returned "retry" for "${text}"`);
+            resolve(false);
+            return;
+          }
+          postedId = id;
+          settle();
+        },
         (error) => { clearTimeout(timer); console.error(`bench_node: post failed: ${error && error.message}`); resolve(false); });
     });
   }

@@ -13,7 +13,8 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECRET = "bench-peers-secret-0123456789"
@@ -39,13 +40,27 @@ def percentile(values, fraction):
 
 
 def run_one(command):
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=150)
-    if completed.stderr.strip():
-        sys.stderr.write(completed.stderr)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        sys.exit(f"run_bench: {' '.join(command[:4])} ... exited {completed.returncode}")
-    return json.loads(lines[-1])
+    """Runs one client process; returns its JSON line plus the process's CPU time and
+    peak RSS (whole process, interpreter start-up included), from wait4's rusage."""
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        killer = threading.Timer(150, process.kill)   # a stuck client cannot hang the run
+        killer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        killer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        output, errors = stdout.read(), stderr.read()
+    if errors.strip():
+        sys.stderr.write(errors)
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        sys.exit(f"run_bench: {' '.join(command[:4])} ... exited {process.returncode}")
+    result = json.loads(lines[-1])
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
+    result["max_rss_mib"] = usage.ru_maxrss / 1024
+    return result
 
 
 def main():
@@ -101,6 +116,8 @@ def main():
                     "ops_per_s": result["ops"] / result["elapsed_s"],
                     "ops": result["ops"],
                     "failures": result["failures"],
+                    "cpu_s": result["cpu_s"],
+                    "max_rss_mib": result["max_rss_mib"],
                 }
                 rounds.setdefault((result["client"], result["workload"]), []).append(summary)
             print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr, flush=True)
@@ -117,11 +134,14 @@ def main():
             "ops_per_s": statistics.median(s["ops_per_s"] for s in summaries),
             "ops": sum(s["ops"] for s in summaries),
             "failures": sum(s["failures"] for s in summaries),
+            "cpu_s": statistics.median(s["cpu_s"] for s in summaries),
+            "max_rss_mib": statistics.median(s["max_rss_mib"] for s in summaries),
         })
     baseline = {row["workload"]: row for row in table if row["client"] == BASELINE}
     print(f"{args.rounds} interleaved rounds, one emulator (--threads 1); median over rounds of "
-          f"each round's p50/p99/ops/s. ratio = p50 / p50 of {BASELINE} (same workload).")
-    header = f"| {'client':<26} | {'workload':<10} | {'p50 ms':>8} | {'p99 ms':>8} | {'ops/s':>8} | {'ratio vs C':>10} | {'ops':>6} | {'failures':>8} |"
+          f"each round's p50/p99/ops/s. ratio = p50 / p50 of {BASELINE} (same workload).\n"
+          "client CPU s and RSS MiB: the whole client process (start-up included), median over rounds.")
+    header = f"| {'client':<26} | {'workload':<10} | {'p50 ms':>8} | {'p99 ms':>8} | {'ops/s':>8} | {'ratio vs C':>10} | {'ops':>6} | {'failures':>8} | {'CPU s':>6} | {'RSS MiB':>7} |"
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     for row in table:
@@ -129,7 +149,7 @@ def main():
         ratio = f"{row['p50_us'] / base['p50_us']:.2f}x" if base else "-"
         print(f"| {row['client']:<26} | {row['workload']:<10} | {row['p50_us'] / 1000:8.3f} | "
               f"{row['p99_us'] / 1000:8.3f} | {row['ops_per_s']:8.0f} | {ratio:>10} | "
-              f"{row['ops']:6d} | {row['failures']:8d} |")
+              f"{row['ops']:6d} | {row['failures']:8d} | {row['cpu_s']:6.2f} | {row['max_rss_mib']:7.1f} |")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump({"rounds": {f"{c} / {w}": s for (c, w), s in rounds.items()}, "table": table}, out, indent=1)
