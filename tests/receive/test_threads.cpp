@@ -82,3 +82,29 @@ TEST_CASE("test_84_threads_receive_and_post_concurrently_exactly_once", "[thread
   // The watermark can be read while others receive.
   CHECK(dl_conversation_watermark(conversation.get()) != nullptr);
 }
+
+TEST_CASE("freeing_conversations_mid_stream_closes_their_sockets", "[threads][stream]") {
+  dltest::EmulatorProcess emulator({"--admin"});
+  auto client = make_client(emulator);
+  std::vector<ConversationPtr> conversations;
+  for (int i = 0; i < 20; ++i) {
+    conversations.push_back(start_with_secret(client.get()));
+    dl_activity *none = nullptr;
+    dl_conversation_next_activity(conversations.back().get(), 0, &none);
+  }
+  auto sockets = [&] {
+    std::string body;
+    REQUIRE(http_request(emulator.port(), "GET", "/admin/stats", "", &body) == 200);
+    return std::atoi(body.c_str() + body.find("\"sockets\":") + 10);
+  };
+  auto wait_for = [&](int n) {
+    const auto until = steady_clock::now() + seconds(5);
+    while (sockets() != n && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(10));
+    return sockets();
+  };
+  REQUIRE(wait_for(20) == 20);
+  // Activities in flight while the handles go away: no crash, no socket left behind.
+  for (auto &c : conversations) bot_sends(emulator, dl_conversation_id(c.get()), 5, "gone");
+  conversations.clear();
+  CHECK(wait_for(0) == 0);
+}
