@@ -1,7 +1,8 @@
 /*
  * directline C client side of the peer benchmark (bench/peers). One workload
  * per run; prints one JSON line that bench/peers/report.py aggregates:
- *   {"client":..., "workload":..., "ops":N, "failures":N, "elapsed_s":S, "latencies_us":[...]}
+ *   {"client":..., "workload":..., "ops":N, "failures":N, "elapsed_s":S, "latencies_us":[...],
+ *    "post_latencies_us":[...] (echo workloads: the POST alone)}
  *
  * usage: bench_c ENDPOINT SECRET tokens N
  *        bench_c ENDPOINT SECRET echo N
@@ -29,13 +30,20 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* post_latencies_us may be NULL (workloads without a POST of an activity). */
 static void print_result(const char *workload, long ops, long failures, double elapsed_s,
-                         const double *latencies_us, long count) {
+                         const double *latencies_us, const double *post_latencies_us, long count) {
     long i;
     printf("{\"client\":\"directline C\",\"workload\":\"%s\",\"ops\":%ld,\"failures\":%ld,"
            "\"elapsed_s\":%.6f,\"latencies_us\":[", workload, ops, failures, elapsed_s);
     for (i = 0; i < count; ++i) printf(i ? ",%.1f" : "%.1f", latencies_us[i]);
-    printf("]}\n");
+    printf("]");
+    if (post_latencies_us) {
+        printf(",\"post_latencies_us\":[");
+        for (i = 0; i < count; ++i) printf(i ? ",%.1f" : "%.1f", post_latencies_us[i]);
+        printf("]");
+    }
+    printf("}\n");
     fflush(stdout);
 }
 
@@ -45,16 +53,20 @@ static void report_error(const char *what) {
             error->message);
 }
 
-/* Sends `text` and waits for the echo of exactly this message. 0 on success. */
-static int echo_round_trip(dl_conversation *conversation, const char *text) {
+/* Sends `text` and waits for the echo of exactly this message. 0 on success.
+ * *post_us: how long the POST took (until the id was back). */
+static int echo_round_trip(dl_conversation *conversation, const char *text, double *post_us) {
     char expected[256];
     char *posted_id = NULL;
     int result = -1;
+    double t0 = now_seconds();
     snprintf(expected, sizeof expected, "echo: %s", text);
     if (dl_conversation_send_message(conversation, "user1", text, &posted_id) != DL_OK) {
         report_error("send_message");
+        *post_us = (now_seconds() - t0) * 1e6;
         return -1;
     }
+    *post_us = (now_seconds() - t0) * 1e6;
     for (;;) {
         dl_activity *activity = NULL;
         const char *reply_text;
@@ -100,7 +112,7 @@ static int run_tokens(dl_client *client, const char *secret, long count) {
         latencies[i] = (now_seconds() - t0) * 1e6;
         dl_token_free(token);
     }
-    print_result("tokens", count, failures, now_seconds() - start, latencies, count);
+    print_result("tokens", count, failures, now_seconds() - start, latencies, NULL, count);
     free(latencies);
     return 0;
 }
@@ -111,6 +123,7 @@ typedef struct echo_job {
     long round_trips;
     int tag;             /* keeps texts distinct between conversations */
     double *latencies;   /* round_trips entries */
+    double *post_latencies;
     long failures;
 } echo_job;
 
@@ -128,7 +141,7 @@ static void *run_echo_job(void *arg) {
         double t0;
         snprintf(text, sizeof text, "c%d-msg %ld", job->tag, i);
         t0 = now_seconds();
-        if (echo_round_trip(conversation, text) != 0) ++job->failures;
+        if (echo_round_trip(conversation, text, &job->post_latencies[i]) != 0) ++job->failures;
         job->latencies[i] = (now_seconds() - t0) * 1e6;
     }
     dl_conversation_free(conversation);
@@ -140,15 +153,17 @@ static int run_echo(dl_client *client, const char *secret, const char *workload,
     echo_job *jobs = calloc((size_t)conversations, sizeof *jobs);
     pthread_t *threads = calloc((size_t)conversations, sizeof *threads);
     double *latencies = calloc((size_t)(conversations * round_trips), sizeof *latencies);
+    double *post_latencies = calloc((size_t)(conversations * round_trips), sizeof *post_latencies);
     long failures = 0, i;
     double start;
-    if (!jobs || !threads || !latencies) return 1;
+    if (!jobs || !threads || !latencies || !post_latencies) return 1;
     for (i = 0; i < conversations; ++i) {
         jobs[i].client = client;
         jobs[i].secret = secret;
         jobs[i].round_trips = round_trips;
         jobs[i].tag = (int)i;
         jobs[i].latencies = latencies + i * round_trips;
+        jobs[i].post_latencies = post_latencies + i * round_trips;
     }
     start = now_seconds();
     if (conversations == 1) {
@@ -164,7 +179,8 @@ static int run_echo(dl_client *client, const char *secret, const char *workload,
     }
     for (i = 0; i < conversations; ++i) failures += jobs[i].failures;
     print_result(workload, conversations * round_trips, failures, now_seconds() - start,
-                 latencies, conversations * round_trips);
+                 latencies, post_latencies, conversations * round_trips);
+    free(post_latencies);
     free(latencies);
     free(threads);
     free(jobs);

@@ -33,10 +33,12 @@ if (!endpoint || !secret || !(first > 0) || (workload === 'concurrent' && !(seco
 
 function nowUs() { return Number(process.hrtime.bigint()) / 1000; }
 
-function printResult(client, name, latencies, failures, elapsedUs) {
+function printResult(client, name, latencies, failures, elapsedUs, postLatencies) {
+  const round = (x) => Math.round(x * 10) / 10;
   process.stdout.write(JSON.stringify({
     client, workload: name, ops: latencies.length, failures, elapsed_s: elapsedUs / 1e6,
-    latencies_us: latencies.map((x) => Math.round(x * 10) / 10),
+    latencies_us: latencies.map(round),
+    ...(postLatencies ? { post_latencies_us: postLatencies.map(round) } : {}),
   }) + '\n');
 }
 
@@ -101,8 +103,10 @@ class EchoConversation {
     });
   }
 
-  // Resolves true when the bot's reply is "echo: text" with replyToId = the posted id.
-  roundTrip(text) {
+  // Resolves true when the bot's reply is "echo: text" with replyToId = the posted id;
+  // pushes the time until postActivity delivered the id onto postLatencies.
+  roundTrip(text, postLatencies) {
+    const t0 = nowUs();
     return new Promise((resolve) => {
       let postedId = null;
       let reply = null;
@@ -117,6 +121,7 @@ class EchoConversation {
       this.pending = { text, resolve: (activity) => { reply = activity; settle(); } };
       this.directLine.postActivity({ from: { id: 'user1' }, type: 'message', text }).subscribe(
         (id) => {
+          postLatencies.push(nowUs() - t0);
           if (id === 'retry') {   // DirectLineJS's way of reporting a failed post
             clearTimeout(timer);
             this.pending = null;
@@ -137,14 +142,14 @@ class EchoConversation {
   }
 }
 
-async function runConversation(webSocket, tag, roundTrips, latencies) {
+async function runConversation(webSocket, tag, roundTrips, latencies, postLatencies) {
   const conversation = new EchoConversation(webSocket);
   let failures = 0;
   try {
     await conversation.online();
     for (let i = 0; i < roundTrips; i += 1) {
       const t0 = nowUs();
-      if (!(await conversation.roundTrip(`${tag}-msg ${i}`))) failures += 1;
+      if (!(await conversation.roundTrip(`${tag}-msg ${i}`, postLatencies))) failures += 1;
       latencies.push(nowUs() - t0);
     }
   } catch (error) {
@@ -158,17 +163,19 @@ async function runConversation(webSocket, tag, roundTrips, latencies) {
 
 async function benchEcho(webSocket) {
   const latencies = [];
+  const postLatencies = [];
   const start = nowUs();
-  const failures = await runConversation(webSocket, 'js', first, latencies);
-  printResult(`DirectLineJS ${webSocket ? 'WebSocket' : 'polling 200ms'}`, 'echo', latencies, failures, nowUs() - start);
+  const failures = await runConversation(webSocket, 'js', first, latencies, postLatencies);
+  printResult(`DirectLineJS ${webSocket ? 'WebSocket' : 'polling 200ms'}`, 'echo', latencies, failures, nowUs() - start, postLatencies);
 }
 
 async function benchConcurrent() {
   const latencies = [];
+  const postLatencies = [];
   const start = nowUs();
   const failures = await Promise.all(
-    Array.from({ length: first }, (_, i) => runConversation(true, `js${i}`, second, latencies)));
-  printResult('DirectLineJS WebSocket', 'concurrent', latencies, failures.reduce((a, b) => a + b, 0), nowUs() - start);
+    Array.from({ length: first }, (_, i) => runConversation(true, `js${i}`, second, latencies, postLatencies)));
+  printResult('DirectLineJS WebSocket', 'concurrent', latencies, failures.reduce((a, b) => a + b, 0), nowUs() - start, postLatencies);
 }
 
 const workloads = {

@@ -16,17 +16,20 @@ ECHO_TIMEOUT_S = 10.0
 USER_ID = "user1"
 
 
-def result(client, workload, latencies, failures, elapsed):
-    print(json.dumps({"client": client, "workload": workload, "ops": len(latencies),
-                      "failures": failures, "elapsed_s": elapsed,
-                      "latencies_us": [round(x * 1e6, 1) for x in latencies]}), flush=True)
+def result(client, workload, latencies, failures, elapsed, post_latencies=None):
+    summary = {"client": client, "workload": workload, "ops": len(latencies),
+               "failures": failures, "elapsed_s": elapsed,
+               "latencies_us": [round(x * 1e6, 1) for x in latencies]}
+    if post_latencies:
+        summary["post_latencies_us"] = [round(x * 1e6, 1) for x in post_latencies]
+    print(json.dumps(summary), flush=True)
 
 
 def bench_directline(args):
     import directline  # the package under test (bindings/python)
 
     client = directline.Client(args.endpoint, receive_mode="auto")
-    latencies, failures = [], 0
+    latencies, post_latencies, failures = [], [], 0
     start = time.perf_counter()
     if args.workload == "tokens":
         for _ in range(args.count):
@@ -43,16 +46,19 @@ def bench_directline(args):
             for i in range(args.count):
                 text = f"py-msg {i}"
                 t0 = time.perf_counter()
-                if not directline_round_trip(directline, conversation, text):
+                if not directline_round_trip(directline, conversation, text, post_latencies):
                     failures += 1
                 latencies.append(time.perf_counter() - t0)
-    result("directline Python", args.workload, latencies, failures, time.perf_counter() - start)
+    result("directline Python", args.workload, latencies, failures, time.perf_counter() - start,
+           post_latencies)
     client.close()
 
 
-def directline_round_trip(directline, conversation, text):
+def directline_round_trip(directline, conversation, text, post_latencies):
     try:
+        t0 = time.perf_counter()
         posted_id = conversation.send_message(text, user_id=USER_ID)
+        post_latencies.append(time.perf_counter() - t0)
         deadline = time.monotonic() + ECHO_TIMEOUT_S
         while True:
             activity = conversation.next_activity(timeout=max(0.0, deadline - time.monotonic()))
@@ -74,7 +80,7 @@ def bench_requests(args):
 
     session = requests.Session()
     auth = {"Authorization": f"Bearer {args.secret}"}
-    latencies, failures = [], 0
+    latencies, post_latencies, failures = [], [], 0
     start = time.perf_counter()
     if args.workload == "tokens":
         for _ in range(args.count):
@@ -91,20 +97,22 @@ def bench_requests(args):
         for i in range(args.count):
             text = f"rq-msg {i}"
             t0 = time.perf_counter()
-            if not requests_round_trip(session, args, auth, conversation_id, state, text):
+            if not requests_round_trip(session, args, auth, conversation_id, state, text, post_latencies):
                 failures += 1
             latencies.append(time.perf_counter() - t0)
     result("requests polling" if args.workload == "echo" else "requests.Session",
-           args.workload, latencies, failures, time.perf_counter() - start)
+           args.workload, latencies, failures, time.perf_counter() - start, post_latencies)
     session.close()
 
 
-def requests_round_trip(session, args, auth, conversation_id, state, text):
+def requests_round_trip(session, args, auth, conversation_id, state, text, post_latencies):
     """POST the message, then GET activities after the watermark until the echo comes:
     the first GET right away, then one every poll interval."""
     base = f"{args.endpoint}/conversations/{conversation_id}/activities"
+    t0 = time.perf_counter()
     response = session.post(base, headers=auth, timeout=10,
                             json={"type": "message", "from": {"id": USER_ID}, "text": text})
+    post_latencies.append(time.perf_counter() - t0)
     if response.status_code != 200:
         print(f"bench_py: post failed with HTTP {response.status_code}", file=sys.stderr)
         return False

@@ -119,6 +119,8 @@ def main():
                     "cpu_s": result["cpu_s"],
                     "max_rss_mib": result["max_rss_mib"],
                 }
+                if result.get("post_latencies_us"):
+                    summary["post_p50_us"] = percentile(result["post_latencies_us"], 0.50)
                 rounds.setdefault((result["client"], result["workload"]), []).append(summary)
             print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     finally:
@@ -136,20 +138,24 @@ def main():
             "failures": sum(s["failures"] for s in summaries),
             "cpu_s": statistics.median(s["cpu_s"] for s in summaries),
             "max_rss_mib": statistics.median(s["max_rss_mib"] for s in summaries),
+            "post_p50_us": (statistics.median(s["post_p50_us"] for s in summaries)
+                            if all("post_p50_us" in s for s in summaries) else None),
         })
     baseline = {row["workload"]: row for row in table if row["client"] == BASELINE}
     print(f"{args.rounds} interleaved rounds, one emulator (--threads 1); median over rounds of "
           f"each round's p50/p99/ops/s. ratio = p50 / p50 of {BASELINE} (same workload).\n"
-          "client CPU s and RSS MiB: the whole client process (start-up included), median over rounds.")
-    header = f"| {'client':<26} | {'workload':<10} | {'p50 ms':>8} | {'p99 ms':>8} | {'ops/s':>8} | {'ratio vs C':>10} | {'ops':>6} | {'failures':>8} | {'CPU s':>6} | {'RSS MiB':>7} |"
+          "client CPU s and RSS MiB: the whole client process (start-up included), median over rounds.\n"
+          "post p50 ms: the POST of the message alone (until the client had the id), part of the round trip.")
+    header = f"| {'client':<26} | {'workload':<10} | {'p50 ms':>8} | {'p99 ms':>8} | {'ops/s':>8} | {'ratio vs C':>10} | {'post p50 ms':>11} | {'ops':>6} | {'failures':>8} | {'CPU s':>6} | {'RSS MiB':>7} |"
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
     for row in table:
         base = baseline.get(row["workload"])
         ratio = f"{row['p50_us'] / base['p50_us']:.2f}x" if base else "-"
+        post = f"{row['post_p50_us'] / 1000:.3f}" if row["post_p50_us"] is not None else "-"
         print(f"| {row['client']:<26} | {row['workload']:<10} | {row['p50_us'] / 1000:8.3f} | "
               f"{row['p99_us'] / 1000:8.3f} | {row['ops_per_s']:8.0f} | {ratio:>10} | "
-              f"{row['ops']:6d} | {row['failures']:8d} | {row['cpu_s']:6.2f} | {row['max_rss_mib']:7.1f} |")
+              f"{post:>11} | {row['ops']:6d} | {row['failures']:8d} | {row['cpu_s']:6.2f} | {row['max_rss_mib']:7.1f} |")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump({"rounds": {f"{c} / {w}": s for (c, w), s in rounds.items()}, "table": table}, out, indent=1)
