@@ -243,6 +243,18 @@ std::shared_ptr<Conversation> Service::find_conversation(const std::string &id) 
   return conversation;
 }
 
+std::optional<Outcome> Service::open_conversation(const RequestContext &request, const std::string &id,
+                                                  ApiVersion version, Caller &caller,
+                                                  std::shared_ptr<Conversation> &conversation) {
+  if (auto error = authenticate(request, version, caller)) return error;
+  if (auto error = authorize_conversation(caller, id, version)) return error;
+  conversation = find_conversation(id);
+  if (conversation) return std::nullopt;
+  // 1.1 has a NotFound code (PROTOCOL 2.2); 3.0 reports an unknown id as BadArgument.
+  return error_outcome(404, version == ApiVersion::v1 ? "NotFound" : "BadArgument",
+                       "Unknown conversation", version);
+}
+
 void Service::evict_idle() {
   size_t n = store_.evict_idle(clock_.now_seconds() - options_.idle_evict_s);
   if (n) log(LogLevel::info, "evicted ", n, " idle conversations");

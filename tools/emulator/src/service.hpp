@@ -73,6 +73,11 @@ class Service : public std::enable_shared_from_this<Service> {
                                                 ApiVersion version);
   // The conversation (touched), or nullptr (unknown or evicted).
   std::shared_ptr<Conversation> find_conversation(const std::string &id);
+  // authenticate + authorize_conversation + find_conversation for a conversation route;
+  // on failure returns the error response (401, 403, or 404 with the version's code).
+  std::optional<Outcome> open_conversation(const RequestContext &request, const std::string &id,
+                                           ApiVersion version, Caller &caller,
+                                           std::shared_ptr<Conversation> &conversation);
 
   // 3.0
   void on_generate(const RequestContext &request, Reply reply);

@@ -95,10 +95,9 @@ void Service::on_v1_start(const RequestContext &request, Reply reply) {
 void Service::on_v1_get_messages(const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v1, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v1)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation) return reply(error_outcome(404, "NotFound", "Unknown conversation", ApiVersion::v1));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, ApiVersion::v1, caller, conversation))
+    return reply(std::move(*error));
   uint64_t from = 0;
   auto w = request.query.find("watermark");
   if (w != request.query.end() && !w->second.empty() && w->second != "-" &&
@@ -123,10 +122,9 @@ void Service::on_v1_get_messages(const RequestContext &request, Reply reply) {
 void Service::on_v1_post_message(const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v1, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v1)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation) return reply(error_outcome(404, "NotFound", "Unknown conversation", ApiVersion::v1));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, ApiVersion::v1, caller, conversation))
+    return reply(std::move(*error));
   if (request.msg.body().size() > 256 * 1024)
     return reply(error_outcome(400, "MalformedData", "The message exceeds 256K characters", ApiVersion::v1));
   json message;

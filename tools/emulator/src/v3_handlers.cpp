@@ -130,10 +130,9 @@ void Service::on_start(const RequestContext &request, Reply reply) {
 void Service::on_reconnect(const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v3)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", ApiVersion::v3));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+    return reply(std::move(*error));
   std::optional<uint64_t> watermark;
   if (!read_watermark(request, watermark))
     return reply(error_outcome(400, "BadArgument", "Invalid watermark", ApiVersion::v3));
@@ -162,10 +161,9 @@ void Service::on_reconnect(const RequestContext &request, Reply reply) {
 void Service::on_get_activities(const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v3)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", ApiVersion::v3));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+    return reply(std::move(*error));
   std::optional<uint64_t> watermark;
   if (!read_watermark(request, watermark))
     return reply(error_outcome(400, "BadArgument", "Invalid watermark", ApiVersion::v3));
@@ -189,10 +187,9 @@ void Service::on_get_activities(const RequestContext &request, Reply reply) {
 void Service::on_post_activity(const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v3)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", ApiVersion::v3));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+    return reply(std::move(*error));
   const std::string &body = request.msg.body();
   if (body.size() > 256 * 1024)
     return reply(error_outcome(400, "MalformedData", "The activity exceeds 256K characters", ApiVersion::v3));
@@ -230,13 +227,9 @@ void Service::on_session_id(const RequestContext &request, Reply reply) {
 void Service::on_upload(const RequestContext &request, Reply reply, ApiVersion version) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, version, caller)) return reply(std::move(*error));
-  if (auto error = authorize_conversation(caller, id, version)) return reply(std::move(*error));
-  auto conversation = find_conversation(id);
-  if (!conversation)
-    return reply(version == ApiVersion::v1
-                     ? error_outcome(404, "NotFound", "Unknown conversation", version)
-                     : error_outcome(404, "BadArgument", "Unknown conversation", version));
+  std::shared_ptr<Conversation> conversation;
+  if (auto error = open_conversation(request, id, version, caller, conversation))
+    return reply(std::move(*error));
   auto user_it = request.query.find("userId");
   std::string user_id = user_it == request.query.end() ? "" : user_it->second;
   if (user_id.empty() && !options_.lenient_upload)
