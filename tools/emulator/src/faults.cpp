@@ -11,14 +11,6 @@ const std::set<std::string> kRoutes = {
     "generate", "refresh", "start", "reconnect", "get-activities", "post-activity", "upload",
     "stream", "sessionid", "v1-token", "v1-renew", "v1-start", "v1-get-messages",
     "v1-post-message", "v1-upload", "bot-reply", "any"};
-
-bool to_int64(std::string_view s, int64_t min, int64_t max, int64_t &out) {
-  uint64_t v = 0;
-  if (!parse_uint64(s, v) || static_cast<int64_t>(v) < min || static_cast<int64_t>(v) > max)
-    return false;
-  out = static_cast<int64_t>(v);
-  return true;
-}
 }  // namespace
 
 bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error) {
@@ -46,12 +38,12 @@ bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error)
       if (!kRoutes.count(value)) return bad();
       rule.route = value;
     } else if (key == "status") {
-      if (!to_int64(value, 100, 599, n)) return bad();
+      if (!parse_int64_in_range(value, 100, 599, n)) return bad();
       rule.action = FaultAction::status;
       rule.status = static_cast<int>(n);
       ++actions;
     } else if (key == "delay") {
-      if (!to_int64(value, 0, 600000, n)) return bad();
+      if (!parse_int64_in_range(value, 0, 600000, n)) return bad();
       rule.action = FaultAction::delay;
       rule.delay_ms = n;
       ++actions;
@@ -62,17 +54,17 @@ bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error)
       rule.action = FaultAction::truncate;
       ++actions;
     } else if (key == "ws_close_after") {
-      if (!to_int64(value, 1, 1000000000, n)) return bad();
+      if (!parse_int64_in_range(value, 1, 1000000000, n)) return bad();
       rule.action = FaultAction::ws_close_after;
       rule.ws_close_after = static_cast<int>(n);
       ++actions;
     } else if (key == "retry_after") {
-      if (!to_int64(value, 0, 86400, n)) return bad();
+      if (!parse_int64_in_range(value, 0, 86400, n)) return bad();
       rule.retry_after_s = static_cast<int>(n);
     } else if (key == "times") {
-      if (!to_int64(value, 0, INT64_MAX / 2, rule.times)) return bad();
+      if (!parse_int64_in_range(value, 0, INT64_MAX / 2, rule.times)) return bad();
     } else if (key == "after") {
-      if (!to_int64(value, 0, INT64_MAX / 2, rule.after)) return bad();
+      if (!parse_int64_in_range(value, 0, INT64_MAX / 2, rule.after)) return bad();
     } else if (key == "rate") {
       try {
         size_t used = 0;

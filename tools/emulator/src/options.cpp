@@ -33,14 +33,6 @@ const char kUsage[] =
     "  --idle-evict SECONDS      forget idle conversations (default 86400)\n"
     "  --threads N               I/O threads (default hardware concurrency)\n"
     "  --log-level error|warn|info|debug (default warn)\n";
-
-bool to_int(const std::string &s, int64_t min, int64_t max, int64_t &out) {
-  uint64_t v = 0;
-  if (!parse_uint64(s, v) || static_cast<int64_t>(v) < min || static_cast<int64_t>(v) > max)
-    return false;
-  out = static_cast<int64_t>(v);
-  return true;
-}
 }  // namespace
 
 bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
@@ -81,7 +73,7 @@ bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
     } else if (flag("--host")) {
       o.host = value;
     } else if (flag("--port")) {
-      if (!to_int(value, 0, 65535, n)) return fail("bad --port");
+      if (!parse_int64_in_range(value, 0, 65535, n)) return fail("bad --port");
       o.port = static_cast<uint16_t>(n);
     } else if (flag("--secret")) {
       if (value.empty()) return fail("empty --secret");
@@ -95,17 +87,17 @@ bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
         if (!s.empty()) o.secrets.push_back(s);
       }
     } else if (flag("--token-ttl")) {
-      if (!to_int(value, 1, 100000000, o.token_ttl_s)) return fail("bad --token-ttl");
+      if (!parse_int64_in_range(value, 1, 100000000, o.token_ttl_s)) return fail("bad --token-ttl");
     } else if (flag("--stream-url-ttl")) {
-      if (!to_int(value, 1, 100000000, o.stream_url_ttl_s)) return fail("bad --stream-url-ttl");
+      if (!parse_int64_in_range(value, 1, 100000000, o.stream_url_ttl_s)) return fail("bad --stream-url-ttl");
     } else if (flag("--keepalive")) {
-      if (!to_int(value, 0, 86400, o.keepalive_s)) return fail("bad --keepalive");
+      if (!parse_int64_in_range(value, 0, 86400, o.keepalive_s)) return fail("bad --keepalive");
     } else if (flag("--bot")) {
       if (value != "echo" && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
         return fail("--bot must be echo or an http(s) URL");
       o.bot = value;
     } else if (flag("--bot-timeout")) {
-      if (!to_int(value, 1, 3600000, o.bot_timeout_ms)) return fail("bad --bot-timeout");
+      if (!parse_int64_in_range(value, 1, 3600000, o.bot_timeout_ms)) return fail("bad --bot-timeout");
     } else if (flag("--bot-timeout-status")) {
       if (value != "502" && value != "504") return fail("--bot-timeout-status must be 502 or 504");
       o.bot_timeout_status = std::stoi(value);
@@ -129,9 +121,9 @@ bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
       if (!parse_uint64(value, s)) return fail("bad --seed");
       o.seed = s;
     } else if (flag("--idle-evict")) {
-      if (!to_int(value, 1, 100000000, o.idle_evict_s)) return fail("bad --idle-evict");
+      if (!parse_int64_in_range(value, 1, 100000000, o.idle_evict_s)) return fail("bad --idle-evict");
     } else if (flag("--threads")) {
-      if (!to_int(value, 1, 256, n)) return fail("bad --threads");
+      if (!parse_int64_in_range(value, 1, 256, n)) return fail("bad --threads");
       o.threads = static_cast<int>(n);
     } else if (flag("--log-level")) {
       if (value == "error") o.log_level = LogLevel::error;

@@ -151,6 +151,14 @@ bool parse_uint64(std::string_view s, uint64_t &out) {
   return true;
 }
 
+bool parse_int64_in_range(std::string_view s, int64_t min, int64_t max, int64_t &out) {
+  uint64_t v = 0;
+  if (!parse_uint64(s, v) || static_cast<int64_t>(v) < min || static_cast<int64_t>(v) > max)
+    return false;
+  out = static_cast<int64_t>(v);
+  return true;
+}
+
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (auto &c : out)

@@ -25,6 +25,8 @@ std::string url_encode(std::string_view s);
 std::map<std::string, std::string> parse_query(std::string_view query);
 
 bool parse_uint64(std::string_view s, uint64_t &out);
+// A decimal without sign in [min, max] (min >= 0); false otherwise.
+bool parse_int64_in_range(std::string_view s, int64_t min, int64_t max, int64_t &out);
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 std::string_view trim(std::string_view s);
