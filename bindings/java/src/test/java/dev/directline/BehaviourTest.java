@@ -9,31 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour test every binding runs against the emulator. */
-class BehaviourTest {
-  private static Emulator emulator;
-  private static DirectLineClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = new Emulator();
-    client = new DirectLineClient(emulator.v3());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
-
+class BehaviourTest extends SharedEmulatorTest {
   @Test
   void test_04_generate_token() {
     Token token = client.generateToken(Emulator.SECRET);

@@ -11,31 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Closing, threads, and no leak over many conversations. */
-class LifecycleTest {
-  private static Emulator emulator;
-  private static DirectLineClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    emulator = new Emulator();
-    client = new DirectLineClient(emulator.v3());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
-
+class LifecycleTest extends SharedEmulatorTest {
   @Test
   void test_close_twice_is_harmless() {
     Conversation conversation = client.startConversation(Emulator.SECRET);
