@@ -6,27 +6,8 @@ namespace DirectLine.Tests
 {
     /// <summary>The behaviour test every binding runs against the emulator.</summary>
     [TestFixture]
-    public class BehaviourTests
+    public class BehaviourTests : SharedEmulatorFixture
     {
-        Emulator emulator;
-        DirectLineClient client;
-
-        [TestFixtureSetUp]
-        public void Start()
-        {
-            emulator = new Emulator();
-            client = new DirectLineClient(emulator.V3);
-        }
-
-        [TestFixtureTearDown]
-        public void Stop()
-        {
-            if (client != null)
-                client.Dispose();
-            if (emulator != null)
-                emulator.Dispose();
-        }
-
         [Test]
         public void test_04_generate_token()
         {

@@ -10,27 +10,8 @@ namespace DirectLine.Tests
 {
     /// <summary>Dispose, threads, and no leak over many conversations.</summary>
     [TestFixture]
-    public class LifecycleTests
+    public class LifecycleTests : SharedEmulatorFixture
     {
-        Emulator emulator;
-        DirectLineClient client;
-
-        [TestFixtureSetUp]
-        public void Start()
-        {
-            emulator = new Emulator();
-            client = new DirectLineClient(emulator.V3);
-        }
-
-        [TestFixtureTearDown]
-        public void Stop()
-        {
-            if (client != null)
-                client.Dispose();
-            if (emulator != null)
-                emulator.Dispose();
-        }
-
         [Test]
         public void test_dispose_twice_is_harmless()
         {
