@@ -5,49 +5,27 @@
 # the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+. scripts/lib/binding-tests.sh
 OUT=$BUILD_DIR/csharp
 NUPKG=$BUILD_DIR/packages/DirectLine.0.1.0.nupkg
-# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by scripts/test-all.sh), else built here.
-TARGETS=(directline_nupkg directline_csharp_tests)
-if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then
-  DIRECTLINE_EMULATOR=$(realpath -m "$DIRECTLINE_EMULATOR")
-else
-  DIRECTLINE_EMULATOR=$BUILD_DIR/bin/directline-emulator
-  TARGETS+=(directline-emulator)
-fi
-export DIRECTLINE_EMULATOR
 
-passed=0
-failed=0
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
-
-if ! cmake --build "$BUILD_DIR" --target "${TARGETS[@]}"; then
-  echo "test-csharp: build failed (are mono-devel and nunit-console installed, DL_BUILD_SWIG not OFF?)"
-  failed=$((failed + 1)); finish
-fi
+build_or_finish "test-csharp: build failed (are mono-devel and nunit-console installed, DL_BUILD_SWIG not OFF?)" \
+  directline_nupkg directline_csharp_tests "${EMULATOR_TARGETS[@]}"
 
 # NUnit 2.6; -noshadow keeps the assemblies beside their native libraries.
 RESULT=$OUT/TestResult.xml
 rm -f "$RESULT"
 (cd "$OUT" && nunit-console -nologo -noshadow -labels DirectLine.Tests.dll -xml="$RESULT")
 if [ -f "$RESULT" ]; then
-  read -r tests failures < <(python3 - "$RESULT" <<'PY'
+  add_counts < <(python3 - "$RESULT" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 failures = int(root.get("failures", 0)) + int(root.get("errors", 0))
 print(int(root.get("total", 0)), failures)
 PY
 )
-  passed=$((passed + tests - failures))
-  failed=$((failed + failures))
 else
-  echo "test-csharp: NUnit wrote no result"
-  failed=$((failed + 1))
+  fail "test-csharp: NUnit wrote no result"
 fi
 
 # A program with only the package's files beside it.
@@ -58,10 +36,9 @@ if (cd "$SMOKE" && cmake -E tar xf "$NUPKG" \
     && mcs -nologo -out:PackageSmoke.exe -r:DirectLine.dll "$OLDPWD/tests/csharp/smoke/PackageSmoke.cs" \
     && mkdir app && mv PackageSmoke.exe DirectLine.dll ./*.so app/ \
     && mono app/PackageSmoke.exe "$DIRECTLINE_EMULATOR"); then
-  passed=$((passed + 1))
+  pass
 else
-  echo "test-csharp: package-only program failed"
-  failed=$((failed + 1))
+  fail "test-csharp: package-only program failed"
 fi
 
 # The same program inside the package's own layout (lib/netstandard2.0 beside
@@ -72,9 +49,8 @@ if (cd "$NESTED" && cmake -E tar xf "$NUPKG" \
     && mcs -nologo -out:lib/netstandard2.0/PackageSmoke.exe -r:lib/netstandard2.0/DirectLine.dll \
            "$OLDPWD/tests/csharp/smoke/PackageSmoke.cs" \
     && mono lib/netstandard2.0/PackageSmoke.exe "$DIRECTLINE_EMULATOR"); then
-  passed=$((passed + 1))
+  pass
 else
-  echo "test-csharp: program in the NuGet layout failed"
-  failed=$((failed + 1))
+  fail "test-csharp: program in the NuGet layout failed"
 fi
 finish

@@ -5,35 +5,17 @@
 # the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
+. scripts/lib/binding-tests.sh
 SWIG_DIR=$BUILD_DIR/bindings/swig
 JAR=$BUILD_DIR/packages/directline-0.1.0.jar
-# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by scripts/test-all.sh), else built here.
-TARGETS=(directline_java)
-if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then
-  EMULATOR=$(realpath -m "$DIRECTLINE_EMULATOR")
-else
-  EMULATOR=$BUILD_DIR/bin/directline-emulator
-  TARGETS+=(directline-emulator)
-fi
 
-passed=0
-failed=0
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
-
-if ! cmake --build "$BUILD_DIR" --target "${TARGETS[@]}"; then
-  echo "test-java: build failed (is Java + Maven installed and DL_BUILD_SWIG not OFF?)"
-  failed=$((failed + 1)); finish
-fi
+build_or_finish "test-java: build failed (is Java + Maven installed and DL_BUILD_SWIG not OFF?)" \
+  directline_java "${EMULATOR_TARGETS[@]}"
 
 # JUnit through Maven (offline first: no network once the local repository is filled).
 MAVEN_ARGS=(-q -B -f bindings/java/pom.xml test
   "-Ddl.build.dir=$SWIG_DIR/maven" "-Ddl.swig.java.dir=$SWIG_DIR/java-src"
-  "-Ddl.native.dir=$SWIG_DIR/java-native" "-Ddl.emulator=$EMULATOR"
+  "-Ddl.native.dir=$SWIG_DIR/java-native" "-Ddl.emulator=$DIRECTLINE_EMULATOR"
   -Dsurefire.failIfNoSpecifiedTests=false)
 REPORTS=$SWIG_DIR/maven/surefire-reports
 rm -rf "$REPORTS"
@@ -44,7 +26,7 @@ else
   mvn "${MAVEN_ARGS[@]}"      # offline resolution failed: fetch what is missing
 fi
 if compgen -G "$REPORTS/TEST-*.xml" >/dev/null; then
-  read -r tests failures < <(python3 - "$REPORTS" <<'PY'
+  add_counts < <(python3 - "$REPORTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 tests = failures = 0
 for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
@@ -54,21 +36,17 @@ for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
 print(tests, failures)
 PY
 )
-  passed=$((passed + tests - failures))
-  failed=$((failed + failures))
 else
-  echo "test-java: no JUnit reports were written"
-  failed=$((failed + 1))
+  fail "test-java: no JUnit reports were written"
 fi
 
 # A plain program with only the jar on its classpath.
 SMOKE=$(mktemp -d)
 trap 'rm -rf "$SMOKE"' EXIT
 if javac -d "$SMOKE" -cp "$JAR" bindings/java/src/smoke/java/JarSmoke.java \
-   && (cd "$SMOKE" && java -cp "$JAR:." JarSmoke "$EMULATOR"); then
-  passed=$((passed + 1))
+   && (cd "$SMOKE" && java -cp "$JAR:." JarSmoke "$DIRECTLINE_EMULATOR"); then
+  pass
 else
-  echo "test-java: jar-only program failed"
-  failed=$((failed + 1))
+  fail "test-java: jar-only program failed"
 fi
 finish
