@@ -4,7 +4,6 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "error.hpp"
 #include "protocol/endpoints.hpp"
@@ -18,12 +17,7 @@ struct ConversationState {
   std::string endpoint;
   ApiVersion api_version = ApiVersion::v3;
   int expires_in = 0;
-  // Ids delivered after `watermark` (an export inside a page): resume skips
-  // them. Written only when non-empty; states without it stay valid.
-  std::vector<std::string> delivered_ids;
 };
-
-inline constexpr std::size_t kMaxStateDeliveredIds = 10000;
 
 inline constexpr int kStateFormatVersion = 1;
 
