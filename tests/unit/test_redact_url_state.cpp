@@ -110,10 +110,42 @@ TEST_CASE("bad export states are invalid, not crashes", "[state]") {
   for (const char *bad : {"", "[]", "{}", R"({"conversationId":"c"})",
                           R"({"conversationId":"c","endpoint":"e","apiVersion":"2.0"})",
                           R"({"conversationId":"c","endpoint":"e","apiVersion":"3.0","stateVersion":99})",
-                          R"({"conversationId":5,"endpoint":"e","apiVersion":"3.0"})"}) {
+                          R"({"conversationId":5,"endpoint":"e","apiVersion":"3.0"})",
+                          R"({"conversationId":"c","endpoint":"e","apiVersion":"3.0","deliveredIds":"x"})",
+                          R"({"conversationId":"c","endpoint":"e","apiVersion":"3.0","deliveredIds":[1]})",
+                          R"({"conversationId":"c","endpoint":"e","apiVersion":"3.0","deliveredIds":[""]})"}) {
     INFO(bad);
     auto r = state_from_json(bad);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == Code::invalid);
   }
+}
+
+TEST_CASE("export state carries the ids delivered inside a partly taken page", "[state]") {
+  ConversationState s;
+  s.conversation_id = "c1";
+  s.token = "tok";
+  s.watermark = "3";
+  s.endpoint = "http://127.0.0.1:1/v3/directline";
+  // Nothing delivered past the watermark: the key is left out (older readers).
+  CHECK(state_to_json(s).find("deliveredIds") == std::string::npos);
+
+  s.delivered_ids = {"c1|0000004", "c1|0000005"};
+  std::string json = state_to_json(s);
+  CHECK(json.find(R"("deliveredIds":["c1|0000004","c1|0000005"])") != std::string::npos);
+  auto back = state_from_json(json);
+  REQUIRE(back.ok());
+  CHECK(back->delivered_ids == s.delivered_ids);
+  CHECK(back->watermark == std::optional<std::string>("3"));
+
+  // A state written before deliveredIds existed still resumes, with no skips.
+  auto old = state_from_json(
+      R"({"stateVersion":1,"conversationId":"c1","token":"tok","watermark":"3",)"
+      R"("endpoint":"http://127.0.0.1:1/v3/directline","apiVersion":"3.0","expiresIn":1800})");
+  REQUIRE(old.ok());
+  CHECK(old->delivered_ids.empty());
+  auto null_ids = state_from_json(
+      R"({"conversationId":"c1","endpoint":"e","apiVersion":"3.0","deliveredIds":null})");
+  REQUIRE(null_ids.ok());
+  CHECK(null_ids->delivered_ids.empty());
 }

@@ -15,6 +15,7 @@ std::string state_to_json(const ConversationState &state) {
   doc["endpoint"] = state.endpoint;
   doc["apiVersion"] = api_version_name(state.api_version);
   doc["expiresIn"] = state.expires_in;
+  if (!state.delivered_ids.empty()) doc["deliveredIds"] = state.delivered_ids;
   return doc.dump();
 }
 
@@ -45,6 +46,16 @@ Outcome<ConversationState> state_from_json(const std::string &json) {
   else return bad("unknown apiVersion");
   auto expires = doc.find("expiresIn");
   if (expires != doc.end() && expires->is_number_integer()) state.expires_in = expires->get<int>();
+  auto delivered = doc.find("deliveredIds");
+  if (delivered != doc.end() && !delivered->is_null()) {
+    if (!delivered->is_array() || delivered->size() > kMaxStateDeliveredIds)
+      return bad("deliveredIds must be an array of at most " + std::to_string(kMaxStateDeliveredIds) + " ids");
+    for (const auto &item : *delivered) {
+      if (!item.is_string() || item.get<std::string>().empty())
+        return bad("deliveredIds must hold non-empty strings");
+      state.delivered_ids.push_back(item.get<std::string>());
+    }
+  }
   return state;
 }
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "error.hpp"
 #include "protocol/endpoints.hpp"
@@ -17,7 +18,12 @@ struct ConversationState {
   std::string endpoint;
   ApiVersion api_version = ApiVersion::v3;
   int expires_in = 0;
+  // Ids delivered after `watermark` (an export inside a page): resume skips
+  // them. Written only when non-empty; states without it stay valid.
+  std::vector<std::string> delivered_ids;
 };
+
+inline constexpr std::size_t kMaxStateDeliveredIds = 10000;
 
 inline constexpr int kStateFormatVersion = 1;
 
