@@ -240,7 +240,7 @@ int dl_conversation_next_activity(dl_conversation *conversation, int timeout_ms,
     auto activity = conversation->impl->next_activity(timeout_ms);
     if (!activity) return set_error(activity.error());
     auto *handle = new dl_activity;
-    handle->own = conversation->impl->is_own_activity((*activity)->id);
+    handle->own = conversation->impl->is_own(**activity);
     handle->data = std::move(*activity);
     *out = handle;
     return set_ok();

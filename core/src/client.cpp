@@ -223,7 +223,7 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   init.expires_in = info->expires_in;
   if (!is_v1()) init.stream_url = info->stream_url;
   if (init.stream_url) remember_sensitive(*init.stream_url);
-  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+  return Conversation::create(shared_from_this(), std::move(init));
 }
 
 Outcome<std::shared_ptr<Conversation>> Client::open_conversation(
@@ -237,7 +237,7 @@ Outcome<std::shared_ptr<Conversation>> Client::open_conversation(
   if (is_issued_token(secret_or_token)) init.token = secret_or_token;
   else init.secret = secret_or_token;
   init.watermark = watermark;
-  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+  return Conversation::create(shared_from_this(), std::move(init));
 }
 
 Outcome<std::shared_ptr<Conversation>> Client::resume_conversation(const std::string &state_json) {
@@ -257,7 +257,8 @@ Outcome<std::shared_ptr<Conversation>> Client::resume_conversation(const std::st
   init.token = state->token;
   init.expires_in = state->expires_in;
   init.watermark = state->watermark;
-  return std::make_shared<Conversation>(shared_from_this(), std::move(init));
+  init.skip_ids = std::move(state->delivered_ids);
+  return Conversation::create(shared_from_this(), std::move(init));
 }
 
 }  // namespace directline::core

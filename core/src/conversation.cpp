@@ -12,6 +12,7 @@ namespace directline::core {
 namespace {
 
 constexpr std::size_t kOwnIdsKept = 1024;
+constexpr std::size_t kOwnFromIdsKept = 64;
 
 std::string random_boundary() {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -34,6 +35,38 @@ Conversation::Conversation(std::shared_ptr<Client> client, Init init)
   }
   expires_in_ = init.expires_in;
   start_watermark_ = std::move(init.watermark);
+  skip_ids_ = std::move(init.skip_ids);
+}
+
+std::shared_ptr<Conversation> Conversation::create(std::shared_ptr<Client> client, Init init) {
+  auto conversation = std::make_shared<Conversation>(std::move(client), std::move(init));
+  conversation->ensure_receiver();  // schedules token refresh; opens nothing yet
+  return conversation;
+}
+
+std::shared_ptr<Receiver> Conversation::ensure_receiver() {
+  std::lock_guard<std::mutex> lock(receiver_mu_);
+  if (!receiver_) {
+    std::optional<std::string> start;
+    std::vector<std::string> skip;
+    {
+      std::lock_guard<std::mutex> inner(mu_);
+      start = start_watermark_;
+      skip = skip_ids_;
+    }
+    receiver_ = std::make_shared<Receiver>(weak_from_this(), client_->receiver_options(), start);
+    if (!skip.empty()) receiver_->skip_ids(skip);
+  }
+  return receiver_;
+}
+
+void Conversation::notify_posted() {
+  std::shared_ptr<Receiver> receiver;
+  {
+    std::lock_guard<std::mutex> lock(receiver_mu_);
+    receiver = receiver_;
+  }
+  if (receiver) receiver->activity_posted();
 }
 
 Conversation::~Conversation() {
@@ -102,6 +135,17 @@ void Conversation::remember_own(const std::string &id) {
   }
 }
 
+void Conversation::remember_own_from(const std::string &from_id) {
+  if (from_id.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!own_from_ids_.insert(from_id).second) return;
+  own_from_order_.push_back(from_id);
+  if (own_from_order_.size() > kOwnFromIdsKept) {
+    own_from_ids_.erase(own_from_order_.front());
+    own_from_order_.pop_front();
+  }
+}
+
 Status Conversation::check_usable_for_post() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (ended_) return Error::make(Code::ended, "the conversation has ended");
@@ -150,6 +194,11 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
       return std::optional<std::string>();
     }
     result = post_json("post message", protocol::activity_to_v1_message(*activity).dump());
+    if (result) {
+      auto from = activity->find("from");
+      if (from != activity->end() && from->is_object() && from->contains("id") && (*from)["id"].is_string())
+        remember_own_from((*from)["id"].get<std::string>());
+    }
   } else {
     result = post_json("post activity", activity->dump());
   }
@@ -157,6 +206,7 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
     std::lock_guard<std::mutex> lock(mu_);
     ended_ = true;
   }
+  if (result) notify_posted();
   return result;
 }
 
@@ -219,7 +269,16 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
   request.body = std::move(body.body);
   auto response = client_->call("upload", std::move(request), auth_credential(), /*retry=*/false);
   if (!response) return response.error();
-  if (client_->is_v1()) return std::optional<std::string>();
+  notify_posted();
+  if (client_->is_v1()) {
+    remember_own_from(user_id);
+    if (activity_text) {
+      auto sent = protocol::Json::parse(*activity_text, nullptr, false);
+      if (sent.is_object() && sent.contains("from") && sent["from"].is_string())
+        remember_own_from(sent["from"].get<std::string>());
+    }
+    return std::optional<std::string>();
+  }
   auto id = protocol::parse_resource_id(response->body);
   if (!id) return id.error();
   if (*id) remember_own(**id);
@@ -314,18 +373,7 @@ Outcome<std::shared_ptr<const ReceivedActivity>> Conversation::next_activity(int
       return Error::make(Code::cancelled, "the conversation was closed");
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(receiver_mu_);
-    if (!receiver_) {
-      std::optional<std::string> start;
-      {
-        std::lock_guard<std::mutex> inner(mu_);
-        start = start_watermark_;
-      }
-      receiver_ = std::make_shared<Receiver>(weak_from_this(), client_->receiver_options(), start);
-    }
-    receiver = receiver_;
-  }
+  receiver = ensure_receiver();
   auto result = receiver->next(timeout_ms);
   if (!result && result.error().code == Code::cancelled) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -353,7 +401,20 @@ Outcome<std::string> Conversation::export_state() const {
   state.watermark = watermark();
   state.endpoint = client_->endpoint();
   state.api_version = client_->endpoints().version();
+  {
+    std::lock_guard<std::mutex> lock(receiver_mu_);
+    if (receiver_) state.delivered_ids = receiver_->delivered_after_watermark();
+  }
   std::lock_guard<std::mutex> lock(mu_);
+  // Resumed and exported again before its first page was finished: the ids
+  // it was told to skip still count as delivered after the same watermark.
+  if (!skip_ids_.empty() && state.watermark == start_watermark_) {
+    std::vector<std::string> ids = skip_ids_;
+    ids.insert(ids.end(), state.delivered_ids.begin(), state.delivered_ids.end());
+    if (ids.size() > protocol::kMaxStateDeliveredIds)
+      ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(protocol::kMaxStateDeliveredIds));
+    state.delivered_ids = std::move(ids);
+  }
   if (!tokens_.empty()) state.token = tokens_.back();
   state.expires_in = expires_in_;
   return protocol::state_to_json(state);
@@ -378,6 +439,13 @@ int Conversation::token_expires_in_s() const {
 bool Conversation::is_own_activity(const std::string &id) const {
   std::lock_guard<std::mutex> lock(mu_);
   return own_ids_.count(id) != 0;
+}
+
+bool Conversation::is_own(const ReceivedActivity &activity) const {
+  if (is_own_activity(activity.id)) return true;
+  if (!client_->is_v1() || activity.from_id.empty()) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return own_from_ids_.count(activity.from_id) != 0;
 }
 
 bool Conversation::is_v1() const { return client_->is_v1(); }

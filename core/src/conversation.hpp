@@ -29,7 +29,13 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
     std::optional<std::string> stream_url;
     std::optional<std::string> watermark;    // where receiving starts
     bool is_new = false;
+    std::vector<std::string> skip_ids;       // already delivered after `watermark` (resume)
   };
+
+  // The way to make one: also creates the receiver, so token refresh runs from
+  // the start even if the caller never receives (receiving starts at the first
+  // next_activity).
+  static std::shared_ptr<Conversation> create(std::shared_ptr<Client> client, Init init);
 
   Conversation(std::shared_ptr<Client> client, Init init);
   ~Conversation() override;
@@ -54,7 +60,7 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   Status reconnect_now(const std::optional<std::string> &watermark);
   Status set_token(const std::string &token);
 
-  // Receiving (the receiver is created on the first call).
+  // Receiving (starts on the first call).
   Outcome<std::shared_ptr<const ReceivedActivity>> next_activity(int timeout_ms);
   void close();
 
@@ -68,6 +74,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   bool holds_token() const override;
   int token_expires_in_s() const override;
   bool is_own_activity(const std::string &id) const override;
+  // dl_activity_is_own: by id (3.0), or on 1.1 (no ids returned by posts) by a
+  // `from` id this conversation posted with.
+  bool is_own(const ReceivedActivity &activity) const;
   bool is_v1() const override;
   Outcome<ReceivedBatch> parse_batch(const std::string &json) const override;
 
@@ -75,6 +84,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   std::string auth_credential() const;
   void adopt_token(const std::string &token, int expires_in);  // mu_ held
   void remember_own(const std::string &id);
+  void remember_own_from(const std::string &from_id);  // 1.1
+  std::shared_ptr<Receiver> ensure_receiver();
+  void notify_posted();
   Outcome<std::optional<std::string>> post_json(const std::string &operation, const std::string &body);
   Status check_usable_for_post() const;
 
@@ -93,6 +105,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   std::optional<std::string> start_watermark_;
   std::deque<std::string> own_order_;
   std::unordered_set<std::string> own_ids_;
+  std::deque<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)
+  std::unordered_set<std::string> own_from_ids_;
+  std::vector<std::string> skip_ids_;       // handed to the receiver when it is made
 
   mutable std::mutex receiver_mu_;  // guards creation of receiver_
   std::shared_ptr<Receiver> receiver_;
