@@ -106,6 +106,18 @@ def test_fault_drop_closes_without_response(fdl):
                      headers=bearer(fdl.secret), timeout=HTTP_TIMEOUT)
 
 
+def test_fault_lose_response_handles_the_request_then_closes(fdl):
+    conversation = fdl.start_ok()["conversationId"]
+    fdl.add_fault("route=post-activity,lose_response,times=1")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(f"{fdl.v3}/conversations/{conversation}/activities",
+                      headers=bearer(fdl.secret), timeout=HTTP_TIMEOUT,
+                      json={"type": "message", "from": {"id": "u1"}, "text": "lost answer"})
+    texts = [a.get("text") for a in fdl.get_activities(conversation).json()["activities"]]
+    assert texts.count("lost answer") == 1          # stored once
+    assert texts.count("echo: lost answer") == 1    # and the bot saw it
+
+
 def test_fault_truncate_sends_half_the_body(fdl):
     conversation = fdl.start_ok()["conversationId"]
     fdl.bot_says(conversation, 5, "some text to make a body")

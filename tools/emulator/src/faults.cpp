@@ -53,6 +53,9 @@ bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error)
     } else if (key == "truncate" && eq == std::string_view::npos) {
       rule.action = FaultAction::truncate;
       ++actions;
+    } else if (key == "lose_response" && eq == std::string_view::npos) {
+      rule.action = FaultAction::lose_response;
+      ++actions;
     } else if (key == "ws_close_after") {
       if (!parse_int64_in_range(value, 1, 1000000000, n)) return bad();
       rule.action = FaultAction::ws_close_after;
@@ -80,7 +83,7 @@ bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error)
     }
   }
   if (actions != 1) {
-    error = "a fault needs exactly one action (status, delay, drop, truncate, ws_close_after)";
+    error = "a fault needs exactly one action (status, delay, drop, truncate, lose_response, ws_close_after)";
     return false;
   }
   if (rule.action == FaultAction::ws_close_after && rule.route != "stream" && rule.route != "any") {

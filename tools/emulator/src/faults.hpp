@@ -14,7 +14,9 @@
 
 namespace dlemu {
 
-enum class FaultAction { status, delay, drop, truncate, ws_close_after };
+// lose_response: the request is handled in full (stored, sent to the bot), then the
+// connection is closed without a response byte: the ambiguous outcome a client must settle.
+enum class FaultAction { status, delay, drop, truncate, lose_response, ws_close_after };
 
 struct FaultRule {
   int id = 0;

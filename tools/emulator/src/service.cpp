@@ -146,10 +146,14 @@ void Service::handle(std::shared_ptr<RequestContext> request, Reply reply) {
       return reply(std::move(out));
     }
     case FaultAction::truncate:
-      return dispatch(std::move(request), [reply](Outcome out) {
-        out.delivery = Delivery::truncate;
+    case FaultAction::lose_response: {
+      const Delivery delivery =
+          fault->action == FaultAction::truncate ? Delivery::truncate : Delivery::drop;
+      return dispatch(std::move(request), [reply, delivery](Outcome out) {
+        out.delivery = delivery;
         reply(std::move(out));
       });
+    }
     case FaultAction::ws_close_after:
       return dispatch(std::move(request), std::move(reply));  // not an HTTP fault
   }
@@ -315,9 +319,10 @@ std::optional<Outcome> Service::authorize_stream(const RequestContext &request, 
         return out;
       }
       case FaultAction::drop:
+      case FaultAction::lose_response:
       case FaultAction::truncate: {
         Outcome out = error_outcome(500, "InjectedFault", "Injected fault", ApiVersion::v3);
-        out.delivery = fault->action == FaultAction::drop ? Delivery::drop : Delivery::truncate;
+        out.delivery = fault->action == FaultAction::truncate ? Delivery::truncate : Delivery::drop;
         return out;
       }
       case FaultAction::delay: grant.delay_ms = fault->delay_ms; break;
