@@ -1,0 +1,55 @@
+// The one policy for JSON that comes from outside the process (a server, a bot,
+// a network, a caller's state string): a nesting limit checked before parsing,
+// because nlohmann's parser, copy and dump recurse once per level, so ~100,000
+// levels (200 KB of brackets) would overflow the stack. Header-only so the
+// emulator applies the same limits to what it reads from users and bots.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace directline::json_limits {
+
+// Real activities (Adaptive Cards included) nest well under 32 levels.
+inline constexpr std::size_t kMaxDepth = 64;
+
+// The deepest bracket nesting outside strings, stopping early past `limit`
+// (so the scan of a hostile body ends as soon as the answer is known).
+inline std::size_t nesting_depth(std::string_view text, std::size_t limit = kMaxDepth) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+inline bool within_depth(std::string_view text, std::size_t limit = kMaxDepth) {
+  return nesting_depth(text, limit) <= limit;
+}
+
+// Parses untrusted text into any nlohmann json type; nullopt when it is not
+// JSON or nests deeper than `limit`.
+template <typename JsonT>
+std::optional<JsonT> parse_untrusted(std::string_view text, std::size_t limit = kMaxDepth) {
+  if (!within_depth(text, limit)) return std::nullopt;
+  JsonT value = JsonT::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return std::nullopt;
+  return value;
+}
+
+}  // namespace directline::json_limits
