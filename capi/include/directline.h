@@ -52,30 +52,61 @@ DL_API const char *dl_version_string(void);
 /* ----------------------------------------------------------------------- */
 
 /**
- * Result codes. Part of the ABI: values are never renumbered, only appended.
+ * The one list of result codes: X(NAME, VALUE, DESCRIPTION) for each. It
+ * defines the dl_result enum below and what dl_result_string() and
+ * dl_result_name() return, and bindings check their constants against it.
+ * Part of the ABI: values are never renumbered, only appended.
+ *
+ * | code              | when                                                          |
+ * |-------------------|---------------------------------------------------------------|
+ * | DL_EINVALID       | invalid argument (NULL, bad JSON, bad handle state, bad option) |
+ * | DL_EUNAUTHORIZED  | HTTP 401: missing or malformed credentials                    |
+ * | DL_EFORBIDDEN     | HTTP 403: unknown secret/token, token of another conversation |
+ * | DL_ETOKEN_EXPIRED | HTTP 403 with service code "TokenExpired"                     |
+ * | DL_ENOTFOUND      | HTTP 404: unknown conversation or path                        |
+ * | DL_ECONFLICT      | HTTP 409                                                      |
+ * | DL_ETHROTTLED     | HTTP 429; dl_error.retry_after_s says how long to wait        |
+ * | DL_EBOT           | HTTP 502/504: the bot failed or timed out                     |
+ * | DL_ESERVER        | other HTTP 5xx, or an unexpected status                       |
+ * | DL_ENETWORK       | connect failure, dropped connection, DNS, proxy               |
+ * | DL_ETIMEOUT       | a request timed out; or no activity within the wait           |
+ * | DL_ETLS           | TLS handshake or certificate verification failed              |
+ * | DL_EPROTOCOL      | malformed, oversized, too deeply nested or truncated response, or a redirect |
+ * | DL_EENDED         | the conversation has ended (endOfConversation)                |
+ * | DL_ECANCELLED     | the conversation was closed while the call waited             |
+ * | DL_ENOMEM         | out of memory                                                 |
+ * | DL_EBAD_REQUEST   | HTTP 400/413: the service rejected the request                |
+ * | DL_EINSECURE      | plain http to a non-loopback host without opt-in              |
+ * | DL_EINTERNAL      | a bug in the library; please report it                        |
  */
+#define DL_RESULT_LIST(X)                                         \
+    X(DL_OK, 0, "ok")                                             \
+    X(DL_EINVALID, -1, "invalid argument")                        \
+    X(DL_EUNAUTHORIZED, -2, "unauthorized")                       \
+    X(DL_EFORBIDDEN, -3, "forbidden")                             \
+    X(DL_ETOKEN_EXPIRED, -4, "token expired")                     \
+    X(DL_ENOTFOUND, -5, "not found")                              \
+    X(DL_ECONFLICT, -6, "conflict")                               \
+    X(DL_ETHROTTLED, -7, "throttled")                             \
+    X(DL_EBOT, -8, "bot error")                                   \
+    X(DL_ESERVER, -9, "server error")                             \
+    X(DL_ENETWORK, -10, "network error")                          \
+    X(DL_ETIMEOUT, -11, "timed out")                              \
+    X(DL_ETLS, -12, "TLS error")                                  \
+    X(DL_EPROTOCOL, -13, "protocol error")                        \
+    X(DL_EENDED, -14, "conversation ended")                       \
+    X(DL_ECANCELLED, -15, "cancelled")                            \
+    X(DL_ENOMEM, -16, "out of memory")                            \
+    X(DL_EBAD_REQUEST, -17, "bad request")                        \
+    X(DL_EINSECURE, -18, "insecure connection refused")           \
+    X(DL_EINTERNAL, -19, "internal error")
+
+#define DL_RESULT_ENUMERATOR_(name, value, description) name = value,
+/** Result codes: see DL_RESULT_LIST. */
 typedef enum dl_result {
-    DL_OK = 0,
-    DL_EINVALID = -1,        /**< invalid argument (NULL, bad JSON, bad handle state, bad option) */
-    DL_EUNAUTHORIZED = -2,   /**< HTTP 401: missing or malformed credentials */
-    DL_EFORBIDDEN = -3,      /**< HTTP 403: unknown secret/token, token of another conversation */
-    DL_ETOKEN_EXPIRED = -4,  /**< HTTP 403 with service code "TokenExpired" */
-    DL_ENOTFOUND = -5,       /**< HTTP 404: unknown conversation or path */
-    DL_ECONFLICT = -6,       /**< HTTP 409 */
-    DL_ETHROTTLED = -7,      /**< HTTP 429; dl_error.retry_after_s says how long to wait */
-    DL_EBOT = -8,            /**< HTTP 502/504: the bot failed or timed out */
-    DL_ESERVER = -9,         /**< other HTTP 5xx, or an unexpected status */
-    DL_ENETWORK = -10,       /**< connect failure, dropped connection, DNS, proxy */
-    DL_ETIMEOUT = -11,       /**< a request timed out; or no activity within the wait */
-    DL_ETLS = -12,           /**< TLS handshake or certificate verification failed */
-    DL_EPROTOCOL = -13,      /**< malformed or truncated response from the service */
-    DL_EENDED = -14,         /**< the conversation has ended (endOfConversation) */
-    DL_ECANCELLED = -15,     /**< the conversation was closed while the call waited */
-    DL_ENOMEM = -16,         /**< out of memory */
-    DL_EBAD_REQUEST = -17,   /**< HTTP 400/413: the service rejected the request */
-    DL_EINSECURE = -18,      /**< plain http to a non-loopback host without opt-in */
-    DL_EINTERNAL = -19       /**< a bug in the library; please report it */
+    DL_RESULT_LIST(DL_RESULT_ENUMERATOR_)
 } dl_result;
+#undef DL_RESULT_ENUMERATOR_
 
 /**
  * Details of the last failed call on the calling thread.
@@ -98,6 +129,13 @@ DL_API const dl_error *dl_error_last(void);
 
 /** A short static description of a result code ("token expired", ...). Never NULL. */
 DL_API const char *dl_result_string(int code);
+
+/**
+ * The enumerator name of a result code, e.g. "DL_ETOKEN_EXPIRED" (static
+ * storage), or "DL_UNKNOWN" for a value that is not in DL_RESULT_LIST.
+ * Since 0.2.
+ */
+DL_API const char *dl_result_name(int code);
 
 /** Releases a string the library returned as owned (char **). Accepts NULL. */
 DL_API void dl_string_free(char *s);
@@ -144,42 +182,71 @@ typedef enum dl_receive_mode {
     DL_RECEIVE_POLLING = 1  /**< always poll GET activities with the watermark */
 } dl_receive_mode;
 
-#define DL_CLIENT_OPTIONS_VERSION 1
+#define DL_CLIENT_OPTIONS_VERSION 2
 
 /**
  * Client options. Zero means "default" for every field but version, so
  * DL_CLIENT_OPTIONS_INIT or dl_client_options_init() give secure defaults.
- * Strings are copied by dl_client_new(). Fields are only ever appended.
+ * Strings are copied by dl_client_new(). Fields are only ever appended; the
+ * version says which fields the caller's struct has (dl_client_new never
+ * reads past them), so a program built against an older header keeps working.
  */
 typedef struct dl_client_options {
-    unsigned int version;        /**< DL_CLIENT_OPTIONS_VERSION */
-    const char *endpoint;        /**< base URL as DirectLineJS's `domain`; NULL: the public
-                                      service (https://directline.botframework.com/v3/directline
-                                      for 3.0, .../api for 1.1) */
+    unsigned int version;        /**< DL_CLIENT_OPTIONS_VERSION (or an older version) */
+    const char *endpoint;        /**< base URL as DirectLineJS's `domain`, or a region name:
+                                      "global", "europe", "india", "usgov", "china" (the
+                                      official Direct Line host of that region, with the
+                                      api_version's path). NULL: "global" */
     int api_version;             /**< dl_api_version */
-    int connect_timeout_ms;      /**< 0: 10000 */
-    int request_timeout_ms;      /**< per HTTP request; 0: 30000 */
+    int connect_timeout_ms;      /**< TCP + TLS + proxy tunnel setup; 0: 10000 */
+    int request_timeout_ms;      /**< one whole HTTP exchange, body included; 0: 30000 */
     int retry_max_attempts;      /**< tries for retryable calls (GET, token); 0: 4; 1: no retry */
     int retry_deadline_ms;       /**< total time budget of one retried call; 0: 60000 */
     int retry_base_delay_ms;     /**< first backoff delay (doubles, with jitter); 0: 250 */
     const char *user_agent;      /**< appended to "directline-c/VERSION"; NULL: none */
-    const char *proxy;           /**< "http://host:port"; NULL: no proxy */
+    const char *proxy;           /**< NULL: from the environment (https_proxy/HTTPS_PROXY for
+                                      https and wss, http_proxy for http and ws, minus
+                                      no_proxy/NO_PROXY; never for loopback hosts);
+                                      "": no proxy; "http://[user:password@]host:port": that
+                                      proxy for every request (HTTP CONNECT for https, wss) */
     const char *ca_file;         /**< PEM bundle to trust; NULL: the system store */
-    int insecure_skip_tls_verify;/**< nonzero disables certificate checks (tests only!) */
+    int insecure_skip_tls_verify;/**< nonzero disables certificate checks (tests only! logged as a warning) */
     int allow_insecure_http;     /**< nonzero permits http:// and ws:// to non-loopback hosts */
     int receive_mode;            /**< dl_receive_mode */
     int polling_interval_ms;     /**< 0: 1000 */
     int disable_auto_refresh;    /**< nonzero: conversations do not refresh their token */
+    /* version 2 (0.2) */
+    int stream_replies;          /**< nonzero: every posted message asks for a streamed reply
+                                      ("deliveryMode": "stream") unless it sets deliveryMode */
+    int max_response_bytes;      /**< largest response body accepted; 0: 8 MiB; past it DL_EPROTOCOL */
+    int reconnect_base_delay_ms; /**< stream reconnect backoff: first ceiling (full jitter); 0: 1000 */
+    int reconnect_max_delay_ms;  /**< stream reconnect backoff: largest ceiling; 0: 15000 */
+    int receive_queue_limit;     /**< activities received but not yet taken by next_activity
+                                      before the conversation stops reading; 0: 1000 */
 } dl_client_options;
 
-#define DL_CLIENT_OPTIONS_INIT { DL_CLIENT_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0 }
+#define DL_CLIENT_OPTIONS_INIT { DL_CLIENT_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
-/** Sets version and defaults (all zero). options must not be NULL. */
+/**
+ * Sets the fields of `version` (1..DL_CLIENT_OPTIONS_VERSION) to their
+ * defaults and options->version to `version`; never writes past that
+ * version's struct. options must not be NULL. Since 0.2.
+ */
+DL_API void dl_client_options_init_version(dl_client_options *options, unsigned int version);
+
+/**
+ * Sets version and defaults. As a function (for programs built against the
+ * 0.1 header) it initialises the version 1 fields only; the macro below makes
+ * calls compiled against this header initialise the current version.
+ * options must not be NULL.
+ */
 DL_API void dl_client_options_init(dl_client_options *options);
+#define dl_client_options_init(options) \
+    dl_client_options_init_version((options), DL_CLIENT_OPTIONS_VERSION)
 
 /**
  * Creates a client. options NULL means defaults. Fails with DL_EINVALID for a
- * bad endpoint or unknown option version, DL_EINSECURE for plain http to a
+ * bad endpoint or an option version newer than the library's, DL_EINSECURE for plain http to a
  * non-loopback host without allow_insecure_http. *out is set to NULL on failure.
  * A client reuses connections and may be shared by any number of threads.
  */
@@ -241,6 +308,34 @@ DL_API int dl_token_expires_in(const dl_token *token);
 DL_API void dl_token_free(dl_token *token);
 
 /* ----------------------------------------------------------------------- */
+/* Copilot Studio agents (token endpoint, region)                           */
+/* ----------------------------------------------------------------------- */
+
+/**
+ * GETs a token endpoint, such as a Copilot Studio agent's
+ * "https://<env>.environment.api.powerplatform.com/powervirtualagents/botsbyschema/<schema>/directline/token?api-version=2022-03-01-preview".
+ * Sends no credentials. Parses {"token", "expires_in", "conversationId"}; a
+ * conversation started with this token is the token's conversation, and
+ * refreshes the token like one from dl_generate_token. The URL must be https
+ * (plain http only to loopback, or with allow_insecure_http). Retried like a
+ * token call. On an error response, dl_error_last() carries the HTTP status
+ * and the service's error code and message. *out: dl_token_free. Since 0.2.
+ */
+DL_API int dl_fetch_token(dl_client *client, const char *token_endpoint_url, dl_token **out);
+
+/**
+ * The Direct Line endpoint (".../v3/directline") of the agent behind a token
+ * endpoint: GETs "<same scheme and host>/powervirtualagents/regionalchannelsettings"
+ * with the token URL's api-version and appends "v3/directline" to its
+ * channelUrlsById.directline. Agents are regional: create the client that
+ * starts conversations with this endpoint. Fails (DL_EPROTOCOL) when the
+ * answer has no usable URL; callers may then fall back to "global".
+ * *endpoint_out: owned, dl_string_free. Since 0.2.
+ */
+DL_API int dl_fetch_regional_endpoint(dl_client *client, const char *token_endpoint_url,
+                                      char **endpoint_out);
+
+/* ----------------------------------------------------------------------- */
 /* Conversations                                                            */
 /* ----------------------------------------------------------------------- */
 
@@ -254,6 +349,36 @@ DL_API void dl_token_free(dl_token *token);
  */
 DL_API int dl_start_conversation(dl_client *client, const char *secret_or_token,
                                  dl_conversation **out);
+
+#define DL_START_OPTIONS_VERSION 1
+
+/**
+ * How dl_start_conversation_with starts a conversation. Strings are read
+ * during the call only. Since 0.2.
+ */
+typedef struct dl_start_options {
+    unsigned int version;        /**< DL_START_OPTIONS_VERSION */
+    const char *user_id;         /**< from.id of the start event; NULL: a generated "dl_..." id */
+    const char *user_name;       /**< NULL: none */
+    const char *locale;          /**< e.g. "fr-FR"; NULL: none */
+    const char *local_timezone;  /**< IANA name, e.g. "Europe/Paris"; NULL: none */
+    int send_start_event;        /**< nonzero: post the startConversation event right after start */
+} dl_start_options;
+
+#define DL_START_OPTIONS_INIT { DL_START_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0 }
+
+/**
+ * dl_start_conversation, then (with send_start_event) posts
+ * {"type":"event","name":"startConversation","from":{"id","name","role":"user"},
+ *  "locale","localTimezone"}: what Web Chat sends so that a Copilot Studio
+ * agent greets. The greeting arrives through next_activity like any reply.
+ * The user id (given or generated) is dl_conversation_user_id(). options NULL:
+ * like dl_start_conversation. If the event cannot be posted, the new
+ * conversation is closed and freed and the post's error is returned.
+ * *out: dl_conversation_free. Since 0.2.
+ */
+DL_API int dl_start_conversation_with(dl_client *client, const char *secret_or_token,
+                                      const dl_start_options *options, dl_conversation **out);
 
 /**
  * Opens an existing conversation without starting it (for a secret, or a
@@ -275,6 +400,12 @@ DL_API const char *dl_conversation_token(const dl_conversation *conversation);
 DL_API int dl_conversation_expires_in(const dl_conversation *conversation);
 /** The current stream URL (borrowed, like dl_conversation_token); NULL if none. */
 DL_API const char *dl_conversation_stream_url(const dl_conversation *conversation);
+/**
+ * The user id given to (or generated by) dl_start_conversation_with (borrowed,
+ * lives as long as the handle); NULL for conversations started otherwise.
+ * Since 0.2.
+ */
+DL_API const char *dl_conversation_user_id(const dl_conversation *conversation);
 /** 1 if dl_start_conversation created it (201), 0 if it was already started (200) or opened. */
 DL_API int dl_conversation_is_new(const dl_conversation *conversation);
 /** 1 once the conversation has ended (an endOfConversation was received or sent), else 0. */
@@ -403,6 +534,28 @@ DL_API const char *dl_activity_text(const dl_activity *activity);
 DL_API const char *dl_activity_from_id(const dl_activity *activity);
 /** 1 if this is an activity this conversation posted itself (echoed back), else 0. */
 DL_API int dl_activity_is_own(const dl_activity *activity);
+/**
+ * Streamed replies (LLM agents). An activity is part of a stream when it
+ * carries a "streaminfo" entity ({"type":"streaminfo","streamId",
+ * "streamType","streamSequence"}) or the older channelData form
+ * (channelData.streamType/streamSequence/streamId). The first chunk defines
+ * the stream and has no streamId: its own activity id is the stream's id.
+ * Chunks are "typing" activities with the text so far; the stream ends with a
+ * "message" whose stream type is "final". Typing activities come only over
+ * the WebSocket stream: a polling conversation sees just the final message.
+ */
+/** The stream's id (borrowed), or NULL when the activity is not streamed. Since 0.2. */
+DL_API const char *dl_activity_stream_id(const dl_activity *activity);
+/** "informative", "streaming" or "final" (borrowed), or NULL when not streamed. Since 0.2. */
+DL_API const char *dl_activity_stream_type(const dl_activity *activity);
+/** The chunk's sequence number (>= 1), or 0 when none (the final message may have none). Since 0.2. */
+DL_API int dl_activity_stream_sequence(const dl_activity *activity);
+/**
+ * The sign-in URL of the first OAuth or sign-in card attachment
+ * (application/vnd.microsoft.card.oauth or .signin: its first "signin" or
+ * "openUrl" button's value), borrowed; NULL if none. Since 0.2.
+ */
+DL_API const char *dl_activity_signin_url(const dl_activity *activity);
 /** Frees an activity. Accepts NULL. */
 DL_API void dl_activity_free(dl_activity *activity);
 

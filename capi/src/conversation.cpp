@@ -40,6 +40,34 @@ int dl_start_conversation(dl_client *client, const char *secret_or_token, dl_con
   });
 }
 
+int dl_start_conversation_with(dl_client *client, const char *secret_or_token,
+                               const dl_start_options *options, dl_conversation **out) {
+  return guarded([&] {
+    DL_REQUIRE(out);
+    *out = nullptr;
+    DL_REQUIRE(client);
+    DL_REQUIRE(secret_or_token);
+    if (!options) {
+      auto conversation = client->impl->start_conversation(secret_or_token);
+      if (!conversation) return set_error(conversation.error());
+      *out = wrap(std::move(*conversation));
+      return set_ok();
+    }
+    if (options->version != DL_START_OPTIONS_VERSION)
+      return set_error(core::Code::invalid, "options->version is not DL_START_OPTIONS_VERSION");
+    core::StartOptions start;
+    if (options->user_id) start.user_id = options->user_id;
+    if (options->user_name) start.user_name = options->user_name;
+    if (options->locale) start.locale = options->locale;
+    if (options->local_timezone) start.local_timezone = options->local_timezone;
+    start.send_start_event = options->send_start_event != 0;
+    auto conversation = client->impl->start_conversation_with(secret_or_token, start);
+    if (!conversation) return set_error(conversation.error());
+    *out = wrap(std::move(*conversation));
+    return set_ok();
+  });
+}
+
 int dl_open_conversation(dl_client *client, const char *secret_or_token, const char *conversation_id,
                          const char *watermark, dl_conversation **out) {
   return guarded([&] {
@@ -72,6 +100,10 @@ int dl_resume_conversation(dl_client *client, const char *state_json, dl_convers
 
 const char *dl_conversation_id(const dl_conversation *conversation) {
   return conversation ? conversation->impl->id_cstr() : nullptr;
+}
+
+const char *dl_conversation_user_id(const dl_conversation *conversation) {
+  return conversation ? conversation->impl->user_id_cstr() : nullptr;
 }
 
 const char *dl_conversation_token(const dl_conversation *conversation) {
@@ -297,6 +329,22 @@ const char *dl_activity_from_id(const dl_activity *activity) {
 }
 
 int dl_activity_is_own(const dl_activity *activity) { return activity && activity->own ? 1 : 0; }
+
+const char *dl_activity_stream_id(const dl_activity *activity) {
+  return activity && activity->data->stream_id ? activity->data->stream_id->c_str() : nullptr;
+}
+
+const char *dl_activity_stream_type(const dl_activity *activity) {
+  return activity && activity->data->stream_type ? activity->data->stream_type->c_str() : nullptr;
+}
+
+int dl_activity_stream_sequence(const dl_activity *activity) {
+  return activity ? activity->data->stream_sequence : 0;
+}
+
+const char *dl_activity_signin_url(const dl_activity *activity) {
+  return activity && activity->data->signin_url ? activity->data->signin_url->c_str() : nullptr;
+}
 
 void dl_activity_free(dl_activity *activity) { delete activity; }
 

@@ -8,6 +8,34 @@
 
 namespace directline::capi {
 
+// core::Code mirrors dl_result: every code in the list, with the same value.
+namespace {
+constexpr int kResultCount = 0
+#define DL_RESULT_COUNT_(name, value, description) +1
+    DL_RESULT_LIST(DL_RESULT_COUNT_)
+#undef DL_RESULT_COUNT_
+    ;
+static_assert(kResultCount == 20, "a result code was added: add it to core::Code too");
+static_assert(static_cast<int>(core::Code::ok) == DL_OK && static_cast<int>(core::Code::invalid) == DL_EINVALID &&
+              static_cast<int>(core::Code::unauthorized) == DL_EUNAUTHORIZED &&
+              static_cast<int>(core::Code::forbidden) == DL_EFORBIDDEN &&
+              static_cast<int>(core::Code::token_expired) == DL_ETOKEN_EXPIRED &&
+              static_cast<int>(core::Code::not_found) == DL_ENOTFOUND &&
+              static_cast<int>(core::Code::conflict) == DL_ECONFLICT &&
+              static_cast<int>(core::Code::throttled) == DL_ETHROTTLED &&
+              static_cast<int>(core::Code::bot) == DL_EBOT && static_cast<int>(core::Code::server) == DL_ESERVER &&
+              static_cast<int>(core::Code::network) == DL_ENETWORK &&
+              static_cast<int>(core::Code::timeout) == DL_ETIMEOUT && static_cast<int>(core::Code::tls) == DL_ETLS &&
+              static_cast<int>(core::Code::protocol) == DL_EPROTOCOL &&
+              static_cast<int>(core::Code::ended) == DL_EENDED &&
+              static_cast<int>(core::Code::cancelled) == DL_ECANCELLED &&
+              static_cast<int>(core::Code::no_memory) == DL_ENOMEM &&
+              static_cast<int>(core::Code::bad_request) == DL_EBAD_REQUEST &&
+              static_cast<int>(core::Code::insecure) == DL_EINSECURE &&
+              static_cast<int>(core::Code::internal) == DL_EINTERNAL,
+              "core::Code must mirror DL_RESULT_LIST");
+}  // namespace
+
 namespace {
 
 struct ThreadError {
@@ -77,27 +105,21 @@ const dl_error *dl_error_last(void) { return &capi::thread_error().view; }
 
 const char *dl_result_string(int code) {
   switch (code) {
-    case DL_OK: return "ok";
-    case DL_EINVALID: return "invalid argument";
-    case DL_EUNAUTHORIZED: return "unauthorized";
-    case DL_EFORBIDDEN: return "forbidden";
-    case DL_ETOKEN_EXPIRED: return "token expired";
-    case DL_ENOTFOUND: return "not found";
-    case DL_ECONFLICT: return "conflict";
-    case DL_ETHROTTLED: return "throttled";
-    case DL_EBOT: return "bot error";
-    case DL_ESERVER: return "server error";
-    case DL_ENETWORK: return "network error";
-    case DL_ETIMEOUT: return "timed out";
-    case DL_ETLS: return "TLS error";
-    case DL_EPROTOCOL: return "protocol error";
-    case DL_EENDED: return "conversation ended";
-    case DL_ECANCELLED: return "cancelled";
-    case DL_ENOMEM: return "out of memory";
-    case DL_EBAD_REQUEST: return "bad request";
-    case DL_EINSECURE: return "insecure connection refused";
-    case DL_EINTERNAL: return "internal error";
+#define DL_RESULT_STRING_(name, value, description) \
+  case name: return description;
+    DL_RESULT_LIST(DL_RESULT_STRING_)
+#undef DL_RESULT_STRING_
     default: return "unknown error";
+  }
+}
+
+const char *dl_result_name(int code) {
+  switch (code) {
+#define DL_RESULT_NAME_(name, value, description) \
+  case name: return #name;
+    DL_RESULT_LIST(DL_RESULT_NAME_)
+#undef DL_RESULT_NAME_
+    default: return "DL_UNKNOWN";
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "conversation.hpp"
 #include "log.hpp"
+#include "protocol/agent.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/state.hpp"
 #include "protocol/status.hpp"
@@ -70,10 +71,11 @@ Outcome<std::shared_ptr<Client>> Client::create(ClientConfig config,
                                                 std::shared_ptr<HttpTransport> transport) {
   std::string endpoint =
       config.endpoint.empty() ? protocol::default_endpoint(config.api_version) : config.endpoint;
+  if (auto region = protocol::region_endpoint(endpoint, config.api_version)) endpoint = *region;
   auto valid = protocol::validate_endpoint(endpoint, config.allow_insecure_http);
   if (!valid) return valid.error();
-  if (!config.transport.proxy.empty()) {
-    auto proxy = protocol::parse_url(config.transport.proxy);
+  if (config.transport.proxy && !config.transport.proxy->empty()) {
+    auto proxy = protocol::parse_url(*config.transport.proxy);
     if (!proxy || proxy->scheme != "http")
       return Error::make(Code::invalid, "proxy must be an http://host:port URL");
   }
@@ -89,7 +91,7 @@ ReceiverOptions Client::receiver_options() const {
   o.retry_base_delay_ms = config_.retry.base_delay_ms;
   o.connect_timeout_ms = config_.transport.connect_timeout_ms;
   o.user_agent = config_.transport.user_agent;
-  o.proxy = config_.transport.proxy;
+  o.proxy = config_.transport.proxy.value_or("");
   o.tls.ca_file = config_.transport.ca_file;
   o.tls.skip_verify = config_.transport.skip_tls_verify;
   o.tls.allow_insecure = config_.allow_insecure_http;
@@ -98,7 +100,7 @@ ReceiverOptions Client::receiver_options() const {
 
 Outcome<HttpResponse> Client::call(const std::string &operation, HttpRequest request,
                                    const std::string &credential, bool retry) {
-  request.headers.emplace_back("Authorization", "Bearer " + credential);
+  if (!credential.empty()) request.headers.emplace_back("Authorization", "Bearer " + credential);
   request.headers.emplace_back("Accept", "application/json");
   std::function<Outcome<HttpResponse>()> attempt = [&]() -> Outcome<HttpResponse> {
     auto response = transport_->send(request);
@@ -193,12 +195,17 @@ Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::st
   return info;
 }
 
-Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::string &secret_or_token) {
+Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::string &secret_or_token,
+                                                                 const std::string &body) {
   if (auto st = check_credential(secret_or_token, "secret_or_token"); !st) return st.error();
   remember_sensitive(secret_or_token);
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.start_conversation();
+  if (!body.empty() && !is_v1()) {
+    request.body = body;
+    request.content_type = "application/json";
+  }
   request.idempotent = false;
   // Never retried: a second start with a secret would create a second conversation.
   auto response = call("start conversation", std::move(request), secret_or_token, /*retry=*/false);

@@ -27,6 +27,10 @@ struct ClientConfig {
   bool polling_only = false;
   int polling_interval_ms = 1000;
   bool auto_refresh = true;
+  int reconnect_base_delay_ms = 1000;   // stream reconnect backoff (full jitter)
+  int reconnect_max_delay_ms = 15000;
+  bool stream_replies = false;          // posted messages ask for "deliveryMode": "stream"
+  std::size_t receive_queue_limit = 1000;
 };
 
 struct TokenInfo {
@@ -39,6 +43,14 @@ struct TokenRequest {
   std::optional<std::string> user_id;
   std::optional<std::string> user_name;
   std::vector<std::string> trusted_origins;
+};
+
+struct StartOptions {
+  std::optional<std::string> user_id;  // nullopt: a generated "dl_..." id
+  std::optional<std::string> user_name;
+  std::optional<std::string> locale;
+  std::optional<std::string> local_timezone;
+  bool send_start_event = false;
 };
 
 // Marks a value as a token this process obtained from the service, so a
@@ -64,13 +76,22 @@ class Client : public std::enable_shared_from_this<Client> {
 
   Outcome<TokenInfo> generate_token(const std::string &secret, const TokenRequest &request);
   Outcome<TokenInfo> refresh_token(const std::string &token, const std::string &conversation_id);
-  Outcome<std::shared_ptr<Conversation>> start_conversation(const std::string &secret_or_token);
+  // body: the optional start body ({"user":..,"locale":..}); "" sends none.
+  Outcome<std::shared_ptr<Conversation>> start_conversation(const std::string &secret_or_token,
+                                                            const std::string &body = "");
+  // Copilot Studio agents (agent.cpp): anonymous GETs of a token endpoint and
+  // of the agent's regional channel settings; a start that greets.
+  Outcome<TokenInfo> fetch_token(const std::string &token_endpoint_url);
+  Outcome<std::string> fetch_regional_endpoint(const std::string &token_endpoint_url);
+  Outcome<std::shared_ptr<Conversation>> start_conversation_with(const std::string &secret_or_token,
+                                                                 const StartOptions &options);
   Outcome<std::shared_ptr<Conversation>> open_conversation(const std::string &secret_or_token,
                                                            const std::string &conversation_id,
                                                            const std::optional<std::string> &watermark);
   Outcome<std::shared_ptr<Conversation>> resume_conversation(const std::string &state_json);
 
-  // One authenticated exchange. Non-2xx becomes an Error (redacted message).
+  // One exchange, authenticated unless credential is "". Non-2xx becomes an
+  // Error (redacted message).
   // retry: only for idempotent and token calls (see retry.hpp).
   Outcome<HttpResponse> call(const std::string &operation, HttpRequest request,
                              const std::string &credential, bool retry);

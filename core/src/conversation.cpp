@@ -185,6 +185,9 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
   if (!activity) return activity.error();
   if (auto st = check_usable_for_post(); !st) return st.error();
   const bool ends = (*activity)["type"] == "endOfConversation";
+  if (client_->config().stream_replies && (*activity)["type"] == "message" &&
+      !activity->contains("deliveryMode"))
+    (*activity)["deliveryMode"] = "stream";
   Outcome<std::optional<std::string>> result = std::optional<std::string>();
   if (client_->is_v1()) {
     if (ends) {

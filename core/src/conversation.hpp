@@ -45,6 +45,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   const char *token_cstr() const;        // nullptr if none
   const char *stream_url_cstr() const;   // nullptr if none
   int expires_in() const;
+  // The user id of dl_start_conversation_with (nullptr when none); set once, before sharing.
+  const char *user_id_cstr() const { return user_id_.empty() ? nullptr : user_id_.c_str(); }
+  void set_user_id(std::string user_id) { user_id_ = std::move(user_id); }
   bool is_new() const { return is_new_; }
   bool is_ended() const;
   std::optional<std::string> watermark() const;
@@ -93,6 +96,7 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   const std::shared_ptr<Client> client_;
   const std::string id_;
   const bool is_new_;
+  std::string user_id_;
 
   mutable std::mutex mu_;
   std::optional<std::string> secret_;

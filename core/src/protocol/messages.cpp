@@ -1,5 +1,7 @@
 #include "protocol/messages.hpp"
 
+#include "protocol/agent.hpp"
+
 namespace directline::core::protocol {
 
 namespace {
@@ -119,6 +121,11 @@ ReceivedActivity to_received(const Json &item, ApiVersion version) {
     out.type = string_field(item, "type").value_or("");
     auto from = item.find("from");
     if (from != item.end() && from->is_object()) out.from_id = string_field(*from, "id").value_or("");
+    StreamInfo stream = stream_info(item);
+    out.stream_id = std::move(stream.id);
+    out.stream_type = std::move(stream.type);
+    out.stream_sequence = stream.sequence;
+    out.signin_url = signin_url(item);
   } else {
     out.type = "message";  // 1.1 only has messages
     out.from_id = string_field(item, "from").value_or("");

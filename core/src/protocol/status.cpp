@@ -27,12 +27,22 @@ ServiceError parse_error_body(const std::string &body) {
   ServiceError out;
   auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return out;
+  auto text = [](const nlohmann::json &obj, std::initializer_list<const char *> keys) {
+    for (const char *key : keys) {
+      auto it = obj.find(key);
+      if (it != obj.end() && it->is_string()) return it->get<std::string>();
+    }
+    return std::string();
+  };
   auto err = doc.find("error");
-  if (err == doc.end() || !err->is_object()) return out;
-  auto code = err->find("code");
-  if (code != err->end() && code->is_string()) out.code = code->get<std::string>();
-  auto message = err->find("message");
-  if (message != err->end() && message->is_string()) out.message = message->get<std::string>();
+  if (err != doc.end() && err->is_object()) {
+    out.code = text(*err, {"code"});
+    out.message = text(*err, {"message"});
+  } else {
+    // Token endpoints in front of Direct Line (Power Platform) answer flat shapes.
+    out.code = text(doc, {"ErrorCode", "errorCode", "code"});
+    out.message = text(doc, {"ErrorMessage", "errorMessage", "message"});
+  }
   return out;
 }
 

@@ -21,7 +21,8 @@ struct ServiceError {
   std::string message;  // error.message ("" if absent)
 };
 
-// Reads a 3.0 ErrorResponse or 1.1 ErrorMessage; tolerant of anything else.
+// Reads a 3.0 ErrorResponse, a 1.1 ErrorMessage, or the flat {"ErrorCode",
+// "ErrorMessage"} / {"code","message"} of token endpoints; tolerant of anything else.
 ServiceError parse_error_body(const std::string &body);
 
 // Retry-After: delta-seconds or an HTTP-date (relative to now). Negative or

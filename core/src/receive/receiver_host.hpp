@@ -18,6 +18,11 @@ struct ReceivedActivity {
   std::string type;
   std::optional<std::string> text;
   std::string from_id;
+  // Streamed replies and sign-in cards (see protocol/agent.hpp).
+  std::optional<std::string> stream_id;
+  std::optional<std::string> stream_type;
+  int stream_sequence = 0;
+  std::optional<std::string> signin_url;
 };
 
 // A batch from GET activities (3.0 ActivitySet / 1.1 MessageSet) or a stream frame.

@@ -144,7 +144,8 @@ class CpprestTransport final : public HttpTransport {
     http_client_config config;
     config.set_timeout(std::chrono::milliseconds(options_.request_timeout_ms));
     config.set_validate_certificates(!options_.skip_tls_verify);
-    if (!options_.proxy.empty()) config.set_proxy(web::web_proxy(web::uri(options_.proxy)));
+    if (options_.proxy && !options_.proxy->empty())
+      config.set_proxy(web::web_proxy(web::uri(*options_.proxy)));
     if (!options_.ca_file.empty()) {
       std::string ca = options_.ca_file;
       config.set_ssl_context_callback([ca](boost::asio::ssl::context &ctx) {

@@ -37,9 +37,10 @@ struct TransportOptions {
   int connect_timeout_ms = 10000;
   int request_timeout_ms = 30000;
   std::string user_agent;  // full User-Agent value
-  std::string proxy;       // "" = none
+  std::optional<std::string> proxy;  // nullopt = from the environment, "" = none
   std::string ca_file;     // "" = system store
   bool skip_tls_verify = false;
+  std::size_t max_response_bytes = 8u << 20;
 };
 
 class HttpTransport {

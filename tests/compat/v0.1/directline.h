@@ -1,0 +1,413 @@
+/*
+ * directline.h - C API of the directline SDK, a client for the Bot Framework
+ * Direct Line API (3.0 and 1.1).
+ *
+ * This header is the only stable ABI of libdirectline.so.1. It compiles as
+ * strict C99 and as C++.
+ *
+ * Conventions
+ * - Every fallible function returns int: DL_OK (0) or a negative dl_result.
+ *   Details of the last failure on the calling thread: dl_error_last().
+ * - Output parameters come last. On failure *out is set to NULL.
+ * - Handles (dl_client, dl_token, dl_conversation, dl_activity) are opaque;
+ *   each has exactly one free function, which accepts NULL.
+ * - "Borrowed" strings belong to the library and live as long as the handle
+ *   they came from (unless the function says otherwise). "Owned" strings are
+ *   returned through char ** and must be released with dl_string_free().
+ * - Threads: a dl_client may be shared by any number of threads. A
+ *   dl_conversation may be used from several threads at once. dl_token and
+ *   dl_activity are immutable after creation and may be read from any thread.
+ *   No user callback ever runs while the library holds one of its locks.
+ * - Secrets and tokens never appear in error messages or log output.
+ */
+#ifndef DIRECTLINE_H
+#define DIRECTLINE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(DL_NO_VISIBILITY)
+#define DL_API __attribute__((visibility("default")))
+#else
+#define DL_API
+#endif
+
+/* ----------------------------------------------------------------------- */
+/* Version                                                                  */
+/* ----------------------------------------------------------------------- */
+
+#define DL_VERSION_MAJOR 0
+#define DL_VERSION_MINOR 1
+#define DL_VERSION_PATCH 0
+#define DL_VERSION_STRING "0.1.0"
+
+/** The library's version as "MAJOR.MINOR.PATCH" (static storage). */
+DL_API const char *dl_version_string(void);
+
+/* ----------------------------------------------------------------------- */
+/* Results and errors                                                       */
+/* ----------------------------------------------------------------------- */
+
+/**
+ * Result codes. Part of the ABI: values are never renumbered, only appended.
+ */
+typedef enum dl_result {
+    DL_OK = 0,
+    DL_EINVALID = -1,        /**< invalid argument (NULL, bad JSON, bad handle state, bad option) */
+    DL_EUNAUTHORIZED = -2,   /**< HTTP 401: missing or malformed credentials */
+    DL_EFORBIDDEN = -3,      /**< HTTP 403: unknown secret/token, token of another conversation */
+    DL_ETOKEN_EXPIRED = -4,  /**< HTTP 403 with service code "TokenExpired" */
+    DL_ENOTFOUND = -5,       /**< HTTP 404: unknown conversation or path */
+    DL_ECONFLICT = -6,       /**< HTTP 409 */
+    DL_ETHROTTLED = -7,      /**< HTTP 429; dl_error.retry_after_s says how long to wait */
+    DL_EBOT = -8,            /**< HTTP 502/504: the bot failed or timed out */
+    DL_ESERVER = -9,         /**< other HTTP 5xx, or an unexpected status */
+    DL_ENETWORK = -10,       /**< connect failure, dropped connection, DNS, proxy */
+    DL_ETIMEOUT = -11,       /**< a request timed out; or no activity within the wait */
+    DL_ETLS = -12,           /**< TLS handshake or certificate verification failed */
+    DL_EPROTOCOL = -13,      /**< malformed or truncated response from the service */
+    DL_EENDED = -14,         /**< the conversation has ended (endOfConversation) */
+    DL_ECANCELLED = -15,     /**< the conversation was closed while the call waited */
+    DL_ENOMEM = -16,         /**< out of memory */
+    DL_EBAD_REQUEST = -17,   /**< HTTP 400/413: the service rejected the request */
+    DL_EINSECURE = -18,      /**< plain http to a non-loopback host without opt-in */
+    DL_EINTERNAL = -19       /**< a bug in the library; please report it */
+} dl_result;
+
+/**
+ * Details of the last failed call on the calling thread.
+ * All strings are never NULL (possibly empty).
+ */
+typedef struct dl_error {
+    int code;                 /**< a dl_result */
+    int http_status;          /**< HTTP status of the failing response, 0 when none */
+    const char *service_code; /**< the service's error.code, e.g. "TokenExpired"; may be "" */
+    const char *message;      /**< human readable; never contains secrets or tokens */
+    int retry_after_s;        /**< Retry-After in seconds when the service sent one, else -1 */
+} dl_error;
+
+/**
+ * The last error on the calling thread. Never NULL; owned by the library,
+ * valid until the next dl_ call on this thread. After a successful call its
+ * code is DL_OK.
+ */
+DL_API const dl_error *dl_error_last(void);
+
+/** A short static description of a result code ("token expired", ...). Never NULL. */
+DL_API const char *dl_result_string(int code);
+
+/** Releases a string the library returned as owned (char **). Accepts NULL. */
+DL_API void dl_string_free(char *s);
+
+/* ----------------------------------------------------------------------- */
+/* Logging                                                                  */
+/* ----------------------------------------------------------------------- */
+
+typedef enum dl_log_level {
+    DL_LOG_DEBUG = 0,
+    DL_LOG_INFO = 1,
+    DL_LOG_WARN = 2,
+    DL_LOG_ERROR = 3,
+    DL_LOG_OFF = 4
+} dl_log_level;
+
+/** A log sink. message is redacted (no secrets or tokens), borrowed for the call. */
+typedef void (*dl_log_fn)(int level, const char *message, void *user_data);
+
+/**
+ * Installs a process-wide log sink for messages at min_level or above.
+ * fn NULL restores the default: nothing is logged unless the environment
+ * variable DIRECTLINE_LOG is set to debug|info|warn|error (then to stderr).
+ * The sink may be called from any thread, never inside a library lock.
+ */
+DL_API void dl_set_log_handler(dl_log_fn fn, int min_level, void *user_data);
+
+/* ----------------------------------------------------------------------- */
+/* Client                                                                   */
+/* ----------------------------------------------------------------------- */
+
+typedef struct dl_client dl_client;
+typedef struct dl_token dl_token;
+typedef struct dl_conversation dl_conversation;
+typedef struct dl_activity dl_activity;
+
+typedef enum dl_api_version {
+    DL_API_V3 = 0,    /**< Direct Line 3.0 (default) */
+    DL_API_V1_1 = 1   /**< Direct Line 1.1 (legacy; polling only) */
+} dl_api_version;
+
+typedef enum dl_receive_mode {
+    DL_RECEIVE_AUTO = 0,    /**< WebSocket stream when there is a streamUrl, polling otherwise */
+    DL_RECEIVE_POLLING = 1  /**< always poll GET activities with the watermark */
+} dl_receive_mode;
+
+#define DL_CLIENT_OPTIONS_VERSION 1
+
+/**
+ * Client options. Zero means "default" for every field but version, so
+ * DL_CLIENT_OPTIONS_INIT or dl_client_options_init() give secure defaults.
+ * Strings are copied by dl_client_new(). Fields are only ever appended.
+ */
+typedef struct dl_client_options {
+    unsigned int version;        /**< DL_CLIENT_OPTIONS_VERSION */
+    const char *endpoint;        /**< base URL as DirectLineJS's `domain`; NULL: the public
+                                      service (https://directline.botframework.com/v3/directline
+                                      for 3.0, .../api for 1.1) */
+    int api_version;             /**< dl_api_version */
+    int connect_timeout_ms;      /**< 0: 10000 */
+    int request_timeout_ms;      /**< per HTTP request; 0: 30000 */
+    int retry_max_attempts;      /**< tries for retryable calls (GET, token); 0: 4; 1: no retry */
+    int retry_deadline_ms;       /**< total time budget of one retried call; 0: 60000 */
+    int retry_base_delay_ms;     /**< first backoff delay (doubles, with jitter); 0: 250 */
+    const char *user_agent;      /**< appended to "directline-c/VERSION"; NULL: none */
+    const char *proxy;           /**< "http://host:port"; NULL: no proxy */
+    const char *ca_file;         /**< PEM bundle to trust; NULL: the system store */
+    int insecure_skip_tls_verify;/**< nonzero disables certificate checks (tests only!) */
+    int allow_insecure_http;     /**< nonzero permits http:// and ws:// to non-loopback hosts */
+    int receive_mode;            /**< dl_receive_mode */
+    int polling_interval_ms;     /**< 0: 1000 */
+    int disable_auto_refresh;    /**< nonzero: conversations do not refresh their token */
+} dl_client_options;
+
+#define DL_CLIENT_OPTIONS_INIT { DL_CLIENT_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0 }
+
+/** Sets version and defaults (all zero). options must not be NULL. */
+DL_API void dl_client_options_init(dl_client_options *options);
+
+/**
+ * Creates a client. options NULL means defaults. Fails with DL_EINVALID for a
+ * bad endpoint or unknown option version, DL_EINSECURE for plain http to a
+ * non-loopback host without allow_insecure_http. *out is set to NULL on failure.
+ * A client reuses connections and may be shared by any number of threads.
+ */
+DL_API int dl_client_new(const dl_client_options *options, dl_client **out);
+
+/**
+ * Frees a client. Accepts NULL. Conversations created from it stay valid
+ * (they hold a reference to what they need).
+ */
+DL_API void dl_client_free(dl_client *client);
+
+/** The effective endpoint (borrowed, lives as long as the client). */
+DL_API const char *dl_client_endpoint(const dl_client *client);
+
+/* ----------------------------------------------------------------------- */
+/* Tokens                                                                   */
+/* ----------------------------------------------------------------------- */
+
+#define DL_TOKEN_OPTIONS_VERSION 1
+
+/** Token parameters (3.0 TokenParameters). Strings are read during the call only. */
+typedef struct dl_token_options {
+    unsigned int version;                /**< DL_TOKEN_OPTIONS_VERSION */
+    const char *user_id;                 /**< user bound into the token; NULL: none */
+    const char *user_name;               /**< NULL: none */
+    const char *const *trusted_origins;  /**< array of origins; NULL: none */
+    size_t trusted_origins_count;
+} dl_token_options;
+
+#define DL_TOKEN_OPTIONS_INIT { DL_TOKEN_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+
+/** Sets version and defaults. options must not be NULL. */
+DL_API void dl_token_options_init(dl_token_options *options);
+
+/**
+ * Exchanges a Direct Line secret for a token scoped to one new (not yet
+ * started) conversation. 3.0: POST tokens/generate; 1.1: POST
+ * tokens/conversation. options may be NULL (ignored by 1.1). Retried on
+ * network errors, 5xx and 429. *out: free with dl_token_free.
+ */
+DL_API int dl_generate_token(dl_client *client, const char *secret,
+                             const dl_token_options *options, dl_token **out);
+
+/**
+ * Refreshes (3.0 tokens/refresh) or renews (1.1 tokens/{id}/renew) a token
+ * that has not expired. conversation_id is required for 1.1 and ignored by
+ * 3.0 (may be NULL). *out: free with dl_token_free.
+ */
+DL_API int dl_refresh_token(dl_client *client, const char *token,
+                            const char *conversation_id, dl_token **out);
+
+/** The token string (borrowed). */
+DL_API const char *dl_token_value(const dl_token *token);
+/** The conversation the token is bound to (borrowed); NULL when the service did not say (1.1). */
+DL_API const char *dl_token_conversation_id(const dl_token *token);
+/** Lifetime in seconds as returned by the service; 0 when unknown. */
+DL_API int dl_token_expires_in(const dl_token *token);
+/** Frees a token. Accepts NULL. */
+DL_API void dl_token_free(dl_token *token);
+
+/* ----------------------------------------------------------------------- */
+/* Conversations                                                            */
+/* ----------------------------------------------------------------------- */
+
+/**
+ * Starts a conversation with a secret (a new conversation every call) or a
+ * token from dl_generate_token (the token's conversation; starting it again
+ * is allowed, see dl_conversation_is_new). Contacts the bot. Not retried
+ * once the request may have reached the service. *out: dl_conversation_free.
+ * When the service returns a token, the conversation uses it from then on,
+ * except that a secret given here is kept (secrets do not expire).
+ */
+DL_API int dl_start_conversation(dl_client *client, const char *secret_or_token,
+                                 dl_conversation **out);
+
+/**
+ * Opens an existing conversation without starting it (for a secret, or a
+ * token of that conversation). No request is made; the first receive
+ * reconnects (GET conversations/{id}?watermark=). watermark may be NULL.
+ */
+DL_API int dl_open_conversation(dl_client *client, const char *secret_or_token,
+                                const char *conversation_id, const char *watermark,
+                                dl_conversation **out);
+
+/** The conversation id (borrowed). */
+DL_API const char *dl_conversation_id(const dl_conversation *conversation);
+/**
+ * The current token (borrowed; stays valid as long as the handle even after a
+ * refresh replaces it); NULL if the conversation uses a secret only.
+ */
+DL_API const char *dl_conversation_token(const dl_conversation *conversation);
+/** Seconds the current token was issued for (0 when unknown or a secret). */
+DL_API int dl_conversation_expires_in(const dl_conversation *conversation);
+/** The current stream URL (borrowed, like dl_conversation_token); NULL if none. */
+DL_API const char *dl_conversation_stream_url(const dl_conversation *conversation);
+/** 1 if dl_start_conversation created it (201), 0 if it was already started (200) or opened. */
+DL_API int dl_conversation_is_new(const dl_conversation *conversation);
+/** 1 once the conversation has ended (an endOfConversation was received or sent), else 0. */
+DL_API int dl_conversation_is_ended(const dl_conversation *conversation);
+
+/**
+ * The last non-null watermark seen by receiving; NULL before any. Returns a
+ * copy valid until the next dl_ call on the calling thread.
+ */
+DL_API const char *dl_conversation_watermark(const dl_conversation *conversation);
+
+/**
+ * Posts one activity (JSON object text with at least "type" and "from.id").
+ * 1.1: the activity is sent as a 1.1 message (text, from.id, attachments,
+ * channelData). *id_out (may be NULL) receives the id the service assigned
+ * (owned, dl_string_free), or NULL when the service returns none (1.1).
+ * Never retried once the request may have reached the service.
+ */
+DL_API int dl_conversation_post_activity(dl_conversation *conversation, const char *activity_json,
+                                         char **id_out);
+
+/** Posts {"type":"message","from":{"id":user_id},"text":text}. See post_activity. */
+DL_API int dl_conversation_send_message(dl_conversation *conversation, const char *user_id,
+                                        const char *text, char **id_out);
+
+/** One file for dl_conversation_upload. data is read during the call only. */
+typedef struct dl_upload_file {
+    const char *name;          /**< file name, e.g. "a.png" */
+    const char *content_type;  /**< e.g. "image/png"; NULL: application/octet-stream */
+    const void *data;
+    size_t size;
+} dl_upload_file;
+
+/**
+ * Uploads files as one message from user_id (required). With one file and no
+ * activity_json the body is the raw file; otherwise multipart/form-data with
+ * an optional activity part (activity_json may be NULL). *id_out as in
+ * post_activity (may be NULL). Never retried once it may have reached the service.
+ */
+DL_API int dl_conversation_upload(dl_conversation *conversation, const char *user_id,
+                                  const dl_upload_file *files, size_t file_count,
+                                  const char *activity_json, char **id_out);
+
+/**
+ * Ends the conversation: posts {"type":"endOfConversation","from":{"id":user_id}},
+ * then stops receiving. *id_out as in post_activity (may be NULL).
+ */
+DL_API int dl_conversation_end(dl_conversation *conversation, const char *user_id,
+                               char **id_out);
+
+/**
+ * One poll: GET activities after watermark (NULL: all retained). *set_json_out
+ * receives the service's ActivitySet (3.0) or MessageSet (1.1) JSON, owned.
+ * Does not change what next_activity delivers.
+ */
+DL_API int dl_conversation_get_activities(dl_conversation *conversation, const char *watermark,
+                                          char **set_json_out);
+
+/**
+ * Reconnects (3.0 GET conversations/{id}?watermark=): fetches a fresh stream
+ * URL (and token, if the service sends one). watermark NULL: the stream will
+ * deliver only activities from now on.
+ */
+DL_API int dl_conversation_reconnect(dl_conversation *conversation, const char *watermark);
+
+/** Refreshes the conversation's token now. DL_EINVALID if it holds a secret only. */
+DL_API int dl_conversation_refresh_token(dl_conversation *conversation);
+
+/** Hands in a token refreshed or renewed elsewhere; used for every later call. */
+DL_API int dl_conversation_set_token(dl_conversation *conversation, const char *token);
+
+/**
+ * Waits up to timeout_ms (0: do not wait; -1: forever) for the next activity,
+ * delivered exactly once and in order, whether it came by the WebSocket
+ * stream or by polling. Receiving starts on the first call. Returns
+ * DL_ETIMEOUT when nothing arrived in time, DL_EENDED after the bot's
+ * endOfConversation was delivered, DL_ECANCELLED when the conversation was
+ * closed, or the error that stopped receiving for good (e.g.
+ * DL_ETOKEN_EXPIRED, DL_ENOTFOUND). *out: dl_activity_free.
+ */
+DL_API int dl_conversation_next_activity(dl_conversation *conversation, int timeout_ms,
+                                         dl_activity **out);
+
+/**
+ * Stops receiving and wakes every thread waiting in next_activity (which then
+ * returns DL_ECANCELLED). The handle stays valid until dl_conversation_free.
+ * Idempotent.
+ */
+DL_API void dl_conversation_close(dl_conversation *conversation);
+
+/**
+ * Serializes what is needed to resume later, in this or another process:
+ * {"conversationId","token","watermark","endpoint","apiVersion",...}. The
+ * state holds the token (a secret is never exported): store it like a
+ * credential. *state_json_out: owned.
+ */
+DL_API int dl_conversation_export(const dl_conversation *conversation, char **state_json_out);
+
+/**
+ * Opens a conversation from dl_conversation_export output. Receiving resumes
+ * after the exported watermark, so exactly what was missed is delivered. The
+ * client's endpoint and api version must match the state's (DL_EINVALID if not).
+ */
+DL_API int dl_resume_conversation(dl_client *client, const char *state_json,
+                                  dl_conversation **out);
+
+/**
+ * Closes (see dl_conversation_close) and frees a conversation. Accepts NULL.
+ * No other thread may use the handle during or after this call.
+ */
+DL_API void dl_conversation_free(dl_conversation *conversation);
+
+/* ----------------------------------------------------------------------- */
+/* Activities                                                               */
+/* ----------------------------------------------------------------------- */
+
+/** The whole activity JSON as received (borrowed). 1.1: the message as received. */
+DL_API const char *dl_activity_json(const dl_activity *activity);
+/** The activity id (borrowed); "" if the service sent none. */
+DL_API const char *dl_activity_id(const dl_activity *activity);
+/** The activity type (borrowed), e.g. "message", "typing", "endOfConversation". */
+DL_API const char *dl_activity_type(const dl_activity *activity);
+/** The text (borrowed), or NULL if none. */
+DL_API const char *dl_activity_text(const dl_activity *activity);
+/** from.id (borrowed); "" if none. */
+DL_API const char *dl_activity_from_id(const dl_activity *activity);
+/** 1 if this is an activity this conversation posted itself (echoed back), else 0. */
+DL_API int dl_activity_is_own(const dl_activity *activity);
+/** Frees an activity. Accepts NULL. */
+DL_API void dl_activity_free(dl_activity *activity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DIRECTLINE_H */
