@@ -532,6 +532,11 @@ DL_API const char *dl_activity_type(const dl_activity *activity);
 DL_API const char *dl_activity_text(const dl_activity *activity);
 /** from.id (borrowed); "" if none. */
 DL_API const char *dl_activity_from_id(const dl_activity *activity);
+/**
+ * replyToId (borrowed): the id of the activity this one answers, e.g. the
+ * message a bot reply or a streamed chunk belongs to; NULL if none. Since 0.2.
+ */
+DL_API const char *dl_activity_reply_to_id(const dl_activity *activity);
 /** 1 if this is an activity this conversation posted itself (echoed back), else 0. */
 DL_API int dl_activity_is_own(const dl_activity *activity);
 /**

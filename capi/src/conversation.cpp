@@ -330,6 +330,10 @@ const char *dl_activity_from_id(const dl_activity *activity) {
 
 int dl_activity_is_own(const dl_activity *activity) { return activity && activity->own ? 1 : 0; }
 
+const char *dl_activity_reply_to_id(const dl_activity *activity) {
+  return activity && activity->data->reply_to_id ? activity->data->reply_to_id->c_str() : nullptr;
+}
+
 const char *dl_activity_stream_id(const dl_activity *activity) {
   return activity && activity->data->stream_id ? activity->data->stream_id->c_str() : nullptr;
 }

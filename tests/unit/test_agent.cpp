@@ -85,6 +85,8 @@ TEST_CASE("stream fields come from the streaminfo entity or the older channelDat
                           ApiVersion::v3);
   CHECK(next.stream_id == "a1");
   CHECK(next.stream_sequence == 2);
+  CHECK_FALSE(next.reply_to_id);
+  CHECK(to_received(Json::parse(R"({"type":"message","replyToId":"u7"})"), ApiVersion::v3).reply_to_id == "u7");
   auto final_message = to_received(Json::parse(R"({"type":"message","id":"a3","text":"Hello!",
       "channelData":{"streamType":"final","streamId":"a1"}})"),
                                    ApiVersion::v3);

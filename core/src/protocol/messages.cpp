@@ -121,6 +121,7 @@ ReceivedActivity to_received(const Json &item, ApiVersion version) {
     out.type = string_field(item, "type").value_or("");
     auto from = item.find("from");
     if (from != item.end() && from->is_object()) out.from_id = string_field(*from, "id").value_or("");
+    out.reply_to_id = string_field(item, "replyToId");
     StreamInfo stream = stream_info(item);
     out.stream_id = std::move(stream.id);
     out.stream_type = std::move(stream.type);

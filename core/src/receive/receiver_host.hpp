@@ -18,6 +18,7 @@ struct ReceivedActivity {
   std::string type;
   std::optional<std::string> text;
   std::string from_id;
+  std::optional<std::string> reply_to_id;
   // Streamed replies and sign-in cards (see protocol/agent.hpp).
   std::optional<std::string> stream_id;
   std::optional<std::string> stream_type;
