@@ -13,6 +13,7 @@ APT_PACKAGES=(
   nodejs npm
   python3-venv
   wrk valgrind abigail-tools libclang-rt-14-dev
+  ccache doxygen nuget
 )
 
 missing=()

@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/binding-tests.sh
 OUT=$BUILD_DIR/csharp
-NUPKG=$BUILD_DIR/packages/DirectLine.0.1.0.nupkg
+NUPKG=$BUILD_DIR/packages/DirectLine.$DL_VERSION.nupkg
 
 build_or_finish "test-csharp: build failed (are mono-devel and nunit-console installed, DL_BUILD_SWIG not OFF?)" \
   directline_nupkg directline_csharp_tests "${EMULATOR_TARGETS[@]}"

@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/binding-tests.sh
 SWIG_DIR=$BUILD_DIR/bindings/swig
-JAR=$BUILD_DIR/packages/directline-0.1.0.jar
+JAR=$BUILD_DIR/packages/directline-$DL_VERSION.jar
 
 build_or_finish "test-java: build failed (is Java + Maven installed and DL_BUILD_SWIG not OFF?)" \
   directline_java "${EMULATOR_TARGETS[@]}"

@@ -7,7 +7,7 @@
 # build/bin/directline-emulator (else the script builds one in build-py).
 #
 #   scripts/test-python.sh            # everything
-#   PY_SDIST_WHEEL=1 scripts/...      # also build a wheel from the sdist (slow: full compile)
+#   PY_SDIST_WHEEL=0 scripts/...      # skip the wheel built from the sdist alone
 #   PYTEST_ARGS="-k cli" scripts/...  # a subset of the tests
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,14 @@ print(t - f - k, f)' "$RUN_DIR/junit.xml") && read -r py_passed py_failed <<<"$c
   exit $?
 }
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
+
+# ccache for the wheel builds, so the wheel built from the sdist (an unpacked copy of
+# this tree, see PY_TMP below) reuses the objects of the first one.
+if command -v ccache >/dev/null; then
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO} CCACHE_NOHASHDIR=1
+fi
+PY_TMP=$REPO/build/py-tmp   # pip unpacks the sdist here: inside CCACHE_BASEDIR
 
 # --- the emulator the tests talk to ----------------------------------------------------
 if [ -z "${DIRECTLINE_EMULATOR:-}" ]; then
@@ -125,6 +133,10 @@ DIRECTLINE_EXPECT_INSTALLED=1 "$TEST_VENV/bin/python" -m pytest "$REPO/tests/pyt
   -p no:cacheprovider -rs --durations=5 --junitxml="$RUN_DIR/junit.xml" ${PYTEST_ARGS:-} \
   || echo "test-python: pytest reported failures" >&2
 
+step "examples/python/hello.py with the installed wheel, against the emulator"
+(cd "$RUN_DIR" && bash "$REPO/tests/consumers/run_example.sh" "$DIRECTLINE_EMULATOR" \
+   "$TEST_VENV/bin/python" "$REPO/examples/python/hello.py") && ok || fail "examples/python/hello.py"
+
 step "mypy --strict (installed package and the typed example)"
 "$TEST_VENV/bin/python" -m mypy --strict --cache-dir "$RUN_DIR/.mypy_cache" -p directline \
   && ok || fail "mypy on the package"
@@ -161,9 +173,29 @@ print(f"sdist {sys.argv[1].rsplit(chr(47), 1)[-1]}: {len(names)} files")' "$SDIS
 else
   fail "sdist contents"
 fi
-if [ "${PY_SDIST_WHEEL:-0}" = 1 ]; then
-  step "wheel from the sdist"
-  "$DEV_PY" -m pip wheel "$SDIST" -w "$DIST/from-sdist" --no-deps && ok || fail "wheel from sdist"
+
+step "twine check --strict (wheel, repaired wheel, sdist metadata)"
+"$DEV_PY" -m twine check --strict "$WHEEL" "$INSTALL_WHEEL" "$SDIST" && ok || fail "twine check"
+
+if [ "${PY_SDIST_WHEEL:-1}" = 1 ]; then
+  step "wheel from the sdist alone (fresh unpack, compiled through ccache)"
+  rm -rf "$PY_TMP" && mkdir -p "$PY_TMP"
+  start=$SECONDS
+  if TMPDIR=$PY_TMP "$DEV_PY" -m pip wheel "$SDIST" -w "$DIST/from-sdist" --no-deps >"$DIST/from-sdist.log" 2>&1 &&
+     "$DEV_PY" - "$WHEEL" "$DIST"/from-sdist/directline-*.whl <<'PY'
+import sys, zipfile
+a, b = (sorted(zipfile.ZipFile(w).namelist()) for w in sys.argv[1:3])
+if a != b:
+    sys.exit(f"the sdist's wheel differs: {sorted(set(a) ^ set(b))}")
+print(f"the sdist's wheel holds the same {len(b)} files")
+PY
+  then
+    ok
+  else
+    tail -20 "$DIST/from-sdist.log"; fail "wheel from the sdist"
+  fi
+  echo "wheel from the sdist: $((SECONDS - start)) s"
+  rm -rf "$PY_TMP"
 fi
 
 finish

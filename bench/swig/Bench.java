@@ -1,5 +1,5 @@
 // Java side of bench/swig: the same calls as bench_c.c through the Java binding.
-// Usage: java -cp directline-0.1.0.jar:. Bench ENDPOINT SECRET TOKEN_CALLS GETTER_CALLS
+// Usage: java -cp directline-VERSION.jar:. Bench ENDPOINT SECRET TOKEN_CALLS GETTER_CALLS
 import dev.directline.Conversation;
 import dev.directline.DirectLineClient;
 

@@ -25,6 +25,7 @@ else
   TARGETS+=(directline-emulator)
 fi
 cmake --build "$BUILD_DIR" --target "${TARGETS[@]}" >/dev/null
+JAR=$BUILD_DIR/packages/directline-$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD_DIR/CMakeCache.txt").jar
 
 "$EMULATOR" --port 0 --secret "$SECRET" >"$WORK/emulator.out" 2>/dev/null &
 EMULATOR_PID=$!
@@ -33,14 +34,14 @@ ENDPOINT="$(sed -n 's/^listening on //p' "$WORK/emulator.out" | head -1)/v3/dire
 
 gcc -O2 -std=c99 -D_POSIX_C_SOURCE=199309L -Icapi/include bench/swig/bench_c.c -o "$WORK/bench_c" \
     -L"$BUILD_DIR/lib" -ldirectline -Wl,-rpath,"$BUILD_DIR/lib"
-javac -d "$WORK" -cp "$BUILD_DIR/packages/directline-0.1.0.jar" bench/swig/Bench.java
+javac -d "$WORK" -cp "$JAR" bench/swig/Bench.java
 mcs -nologo -optimize+ -out:"$BUILD_DIR/csharp/Bench.exe" -r:"$BUILD_DIR/csharp/DirectLine.dll" bench/swig/Bench.cs
 
 # Rounds interleave the languages so that load from other processes hits all alike.
 ROUNDS=${ROUNDS:-3}
 for round in $(seq "$ROUNDS"); do
   "$WORK/bench_c" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/c.txt"
-  java -cp "$BUILD_DIR/packages/directline-0.1.0.jar:$WORK" Bench "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/java.txt"
+  java -cp "$JAR:$WORK" Bench "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/java.txt"
   mono "$BUILD_DIR/csharp/Bench.exe" "$ENDPOINT" "$SECRET" "$TOKEN_CALLS" "$GETTER_CALLS" >>"$WORK/csharp.txt"
 done
 rm -f "$BUILD_DIR/csharp/Bench.exe"

@@ -30,7 +30,7 @@
 
 namespace directline {
 
-/// The library's version, e.g. "0.1.0".
+/// The loaded library's version, "MAJOR.MINOR.PATCH".
 inline std::string version() { return dl_version_string(); }
 
 /// A short description of a dl_result code ("token expired", ...).

@@ -21,6 +21,7 @@ namespace DirectLine
                                                           c => c.stop_receiving());
         }
 
+        /// <summary>The conversation id.</summary>
         public string Id
         {
             get { return handle.Call(c => c.conversation_id()); }
@@ -160,31 +161,37 @@ namespace DirectLine
             return handle.Call(c => c.export_state());
         }
 
+        /// <summary><see cref="SendMessage"/> on a background thread; the task faults with its exception.</summary>
         public Task<string> SendMessageAsync(string userId, string text)
         {
             return Background.Run(() => SendMessage(userId, text));
         }
 
+        /// <summary><see cref="PostActivity"/> on a background thread; the task faults with its exception.</summary>
         public Task<string> PostActivityAsync(string activityJson)
         {
             return Background.Run(() => PostActivity(activityJson));
         }
 
+        /// <summary><see cref="NextActivity"/> on a background thread; the task faults with its exception.</summary>
         public Task<Activity> NextActivityAsync(int timeoutMs)
         {
             return Background.Run(() => NextActivity(timeoutMs));
         }
 
+        /// <summary><see cref="End"/> on a background thread; the task faults with its exception.</summary>
         public Task<string> EndAsync(string userId)
         {
             return Background.Run(() => End(userId));
         }
 
+        /// <summary><see cref="Reconnect"/> on a background thread; the task faults with its exception.</summary>
         public Task ReconnectAsync(string watermark = null)
         {
             return Background.Run(() => Reconnect(watermark));
         }
 
+        /// <summary><see cref="RefreshToken"/> on a background thread; the task faults with its exception.</summary>
         public Task RefreshTokenAsync()
         {
             return Background.Run(() => RefreshToken());
@@ -196,11 +203,13 @@ namespace DirectLine
             handle.Shutdown();
         }
 
+        /// <summary>Same as <see cref="Close"/>.</summary>
         public void Dispose()
         {
             Close();
         }
 
+        /// <summary>The conversation id, for logs (no credentials).</summary>
         public override string ToString()
         {
             try

@@ -27,6 +27,7 @@ namespace DirectLine
         {
         }
 
+        /// <summary>A client with these options; null: the defaults (the public service, Direct Line 3.0).</summary>
         public DirectLineClient(DirectLineClientOptions options)
         {
             DirectLineClientOptions o = options ?? new DirectLineClientOptions();
@@ -44,7 +45,7 @@ namespace DirectLine
             get { return handle.Call(c => c.effective_endpoint()); }
         }
 
-        /// <summary>The native library's version, e.g. "0.1.0".</summary>
+        /// <summary>The native library's version, "MAJOR.MINOR.PATCH".</summary>
         public static string LibraryVersion
         {
             get { return DirectLineNative.dl_version_string(); }
@@ -101,26 +102,31 @@ namespace DirectLine
             return new Conversation(handle.Call(c => c.restore_conversation(stateJson)));
         }
 
+        /// <summary><see cref="GenerateToken(string)"/> on a background thread; the task faults with its exception.</summary>
         public Task<Token> GenerateTokenAsync(string secret)
         {
             return Background.Run(() => GenerateToken(secret));
         }
 
+        /// <summary><see cref="GenerateToken(string, string, string, IEnumerable{string})"/> on a background thread; the task faults with its exception.</summary>
         public Task<Token> GenerateTokenAsync(string secret, string userId, string userName, IEnumerable<string> trustedOrigins)
         {
             return Background.Run(() => GenerateToken(secret, userId, userName, trustedOrigins));
         }
 
+        /// <summary><see cref="RefreshToken(string, string)"/> on a background thread; the task faults with its exception.</summary>
         public Task<Token> RefreshTokenAsync(string token, string conversationId = null)
         {
             return Background.Run(() => RefreshToken(token, conversationId));
         }
 
+        /// <summary><see cref="StartConversation(string)"/> on a background thread; the task faults with its exception.</summary>
         public Task<Conversation> StartConversationAsync(string secretOrToken)
         {
             return Background.Run(() => StartConversation(secretOrToken));
         }
 
+        /// <summary><see cref="ResumeConversation(string)"/> on a background thread; the task faults with its exception.</summary>
         public Task<Conversation> ResumeConversationAsync(string stateJson)
         {
             return Background.Run(() => ResumeConversation(stateJson));

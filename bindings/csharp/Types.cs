@@ -25,6 +25,7 @@ namespace DirectLine
     {
         /// <summary>Base URL as DirectLineJS's domain (e.g. https://host/v3/directline); null: the public service.</summary>
         public string Endpoint { get; set; }
+        /// <summary>Direct Line 3.0 (default) or 1.1.</summary>
         public ApiVersion ApiVersion { get; set; }
         /// <summary>0: 10000.</summary>
         public int ConnectTimeoutMs { get; set; }
@@ -46,6 +47,7 @@ namespace DirectLine
         public bool InsecureSkipTlsVerify { get; set; }
         /// <summary>Permits http:// and ws:// to non-loopback hosts.</summary>
         public bool AllowInsecureHttp { get; set; }
+        /// <summary>Stream when possible (default), or always poll.</summary>
         public ReceiveMode ReceiveMode { get; set; }
         /// <summary>0: 1000.</summary>
         public int PollingIntervalMs { get; set; }
@@ -77,6 +79,7 @@ namespace DirectLine
         /// <summary>Lifetime in seconds as returned by the service; 0 when unknown.</summary>
         public int ExpiresIn { get; private set; }
 
+        /// <summary>For logs: never the token or secret.</summary>
         public override string ToString()
         {
             return "Token{ConversationId=" + ConversationId + ", ExpiresIn=" + ExpiresIn + "}";
@@ -116,6 +119,7 @@ namespace DirectLine
         /// <summary>True if this conversation posted the activity itself (its echo).</summary>
         public bool IsOwn { get; private set; }
 
+        /// <summary>For logs: never the token or secret.</summary>
         public override string ToString()
         {
             return "Activity{Type=" + Type + ", Id=" + Id + ", From=" + FromId + "}";
@@ -139,8 +143,11 @@ namespace DirectLine
             Data = data;
         }
 
+        /// <summary>The file name sent with the upload.</summary>
         public string Name { get; private set; }
+        /// <summary>The content type; null: application/octet-stream.</summary>
         public string ContentType { get; private set; }
+        /// <summary>The content.</summary>
         public byte[] Data { get; private set; }
     }
 }

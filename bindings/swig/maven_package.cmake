@@ -1,4 +1,4 @@
-# Builds directline-VERSION.jar with Maven (cmake -P; variables from CMakeLists.txt).
+# Builds directline-VERSION.jar (+ -sources, -javadoc jars and .pom) with Maven (cmake -P; variables from CMakeLists.txt).
 # The natives are staged (debug info stripped) where the pom picks them up as
 # resources under /native/linux-x86_64/.
 file(REMOVE_RECURSE ${NATIVE_DIR})
@@ -21,5 +21,10 @@ if(NOT rc EQUAL 0)
     message(FATAL_ERROR "Maven failed to package the Java binding (exit ${rc})")
   endif()
 endif()
-get_filename_component(jar_name ${JAR} NAME)
-file(COPY_FILE ${MAVEN_BUILD_DIR}/${jar_name} ${JAR})
+# The jar, its -sources and -javadoc jars and the POM: what a Maven repository holds.
+get_filename_component(jar_name ${JAR} NAME_WLE)
+get_filename_component(out_dir ${JAR} DIRECTORY)
+foreach(suffix "" -sources -javadoc)
+  file(COPY_FILE ${MAVEN_BUILD_DIR}/${jar_name}${suffix}.jar ${out_dir}/${jar_name}${suffix}.jar)
+endforeach()
+file(COPY_FILE ${POM} ${out_dir}/${jar_name}.pom)

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file directline.h
  * directline.h - C API of the directline SDK, a client for the Bot Framework
  * Direct Line API (3.0 and 1.1).
  *
@@ -39,10 +40,14 @@ extern "C" {
 /* Version                                                                  */
 /* ----------------------------------------------------------------------- */
 
+/** Major version of this header: a change means an incompatible ABI (new SONAME). */
 #define DL_VERSION_MAJOR 0
-#define DL_VERSION_MINOR 1
+/** Minor version of this header: a change appends declarations only. */
+#define DL_VERSION_MINOR 2
+/** Patch version of this header: fixes only, no API change. */
 #define DL_VERSION_PATCH 0
-#define DL_VERSION_STRING "0.1.0"
+/** This header's version; dl_version_string() gives the loaded library's. */
+#define DL_VERSION_STRING "0.2.0"
 
 /** The library's version as "MAJOR.MINOR.PATCH" (static storage). */
 DL_API const char *dl_version_string(void);
@@ -144,12 +149,13 @@ DL_API void dl_string_free(char *s);
 /* Logging                                                                  */
 /* ----------------------------------------------------------------------- */
 
+/** Log levels for dl_set_log_handler, least severe first. */
 typedef enum dl_log_level {
-    DL_LOG_DEBUG = 0,
-    DL_LOG_INFO = 1,
-    DL_LOG_WARN = 2,
-    DL_LOG_ERROR = 3,
-    DL_LOG_OFF = 4
+    DL_LOG_DEBUG = 0, /**< diagnostics */
+    DL_LOG_INFO = 1,  /**< informational */
+    DL_LOG_WARN = 2,  /**< warnings */
+    DL_LOG_ERROR = 3, /**< errors */
+    DL_LOG_OFF = 4    /**< nothing (as min_level) */
 } dl_log_level;
 
 /** A log sink. message is redacted (no secrets or tokens), borrowed for the call. */
@@ -167,21 +173,28 @@ DL_API void dl_set_log_handler(dl_log_fn fn, int min_level, void *user_data);
 /* Client                                                                   */
 /* ----------------------------------------------------------------------- */
 
+/** A client: endpoint and options, shared connections. Thread-safe. */
 typedef struct dl_client dl_client;
+/** A token and its lifetime. Immutable. */
 typedef struct dl_token dl_token;
+/** A conversation: send, receive, export. Usable from several threads. */
 typedef struct dl_conversation dl_conversation;
+/** One received activity (JSON and accessors). Immutable. */
 typedef struct dl_activity dl_activity;
 
+/** Which Direct Line API the client speaks. */
 typedef enum dl_api_version {
     DL_API_V3 = 0,    /**< Direct Line 3.0 (default) */
     DL_API_V1_1 = 1   /**< Direct Line 1.1 (legacy; polling only) */
 } dl_api_version;
 
+/** How conversations receive activities. */
 typedef enum dl_receive_mode {
     DL_RECEIVE_AUTO = 0,    /**< WebSocket stream when there is a streamUrl, polling otherwise */
     DL_RECEIVE_POLLING = 1  /**< always poll GET activities with the watermark */
 } dl_receive_mode;
 
+/** The dl_client_options version this header describes. */
 #define DL_CLIENT_OPTIONS_VERSION 2
 
 /**
@@ -225,6 +238,7 @@ typedef struct dl_client_options {
                                       before the conversation stops reading; 0: 1000 */
 } dl_client_options;
 
+/** Initializer for dl_client_options: the current version, every field default. */
 #define DL_CLIENT_OPTIONS_INIT { DL_CLIENT_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
@@ -241,6 +255,7 @@ DL_API void dl_client_options_init_version(dl_client_options *options, unsigned 
  * options must not be NULL.
  */
 DL_API void dl_client_options_init(dl_client_options *options);
+/** Initialises every field this header knows (the current version). */
 #define dl_client_options_init(options) \
     dl_client_options_init_version((options), DL_CLIENT_OPTIONS_VERSION)
 
@@ -265,6 +280,7 @@ DL_API const char *dl_client_endpoint(const dl_client *client);
 /* Tokens                                                                   */
 /* ----------------------------------------------------------------------- */
 
+/** The dl_token_options version this header describes. */
 #define DL_TOKEN_OPTIONS_VERSION 1
 
 /** Token parameters (3.0 TokenParameters). Strings are read during the call only. */
@@ -273,9 +289,10 @@ typedef struct dl_token_options {
     const char *user_id;                 /**< user bound into the token; NULL: none */
     const char *user_name;               /**< NULL: none */
     const char *const *trusted_origins;  /**< array of origins; NULL: none */
-    size_t trusted_origins_count;
+    size_t trusted_origins_count;        /**< entries in trusted_origins */
 } dl_token_options;
 
+/** Initializer for dl_token_options: every field default. */
 #define DL_TOKEN_OPTIONS_INIT { DL_TOKEN_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
 
 /** Sets version and defaults. options must not be NULL. */
@@ -350,6 +367,7 @@ DL_API int dl_fetch_regional_endpoint(dl_client *client, const char *token_endpo
 DL_API int dl_start_conversation(dl_client *client, const char *secret_or_token,
                                  dl_conversation **out);
 
+/** The dl_start_options version this header describes. */
 #define DL_START_OPTIONS_VERSION 1
 
 /**
@@ -365,6 +383,7 @@ typedef struct dl_start_options {
     int send_start_event;        /**< nonzero: post the startConversation event right after start */
 } dl_start_options;
 
+/** Initializer for dl_start_options: every field default. */
 #define DL_START_OPTIONS_INIT { DL_START_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0 }
 
 /**
@@ -435,8 +454,8 @@ DL_API int dl_conversation_send_message(dl_conversation *conversation, const cha
 typedef struct dl_upload_file {
     const char *name;          /**< file name, e.g. "a.png" */
     const char *content_type;  /**< e.g. "image/png"; NULL: application/octet-stream */
-    const void *data;
-    size_t size;
+    const void *data;          /**< the bytes */
+    size_t size;               /**< number of bytes at data */
 } dl_upload_file;
 
 /**

@@ -1,6 +1,7 @@
 /*
  * hello.c - the directline C API in one page: generate a token from a secret,
- * start a conversation with it, send "hello" and print the bot's reply.
+ * start a conversation with it, send "hello" and print the bot's reply, then
+ * show how a failure looks (a wrong secret).
  *
  * Configuration comes from the environment, so the secret is never on the
  * command line:
@@ -84,7 +85,21 @@ int main(void) {
         dl_activity_free(activity);
         if (status == 0) break;
     }
-    if (status != 0) fprintf(stderr, "hello: no reply within 15 s\n");
+    if (status != 0) {
+        fprintf(stderr, "hello: no reply within 15 s\n");
+    } else {
+        /* Errors: a negative dl_result, with the details in dl_error_last(). */
+        dl_token *wrong = NULL;
+        int rc = dl_generate_token(client, "not-the-secret", NULL, &wrong);
+        if (rc == DL_OK) {
+            fprintf(stderr, "hello: a wrong secret was accepted\n");
+            dl_token_free(wrong);
+            status = 1;
+        } else {
+            printf("wrong secret rejected: %s (HTTP %d)\n", dl_result_name(rc),
+                   dl_error_last()->http_status);
+        }
+    }
 
 done:
     dl_string_free(sent_id);

@@ -8,17 +8,11 @@ set -euo pipefail
 mode=$1 build=$2 source=$3 emulator=${DIRECTLINE_EMULATOR:-$4}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dl-example-$mode.XXXXXX")
-emu_pid=
-cleanup() {
-  [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$source/tests/consumers/emulator.sh"
+trap 'stop_emulator; rm -rf "$work"' EXIT
 
 step() { echo "--- $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
-
-[ -x "$emulator" ] || fail "emulator not found: $emulator (set DIRECTLINE_EMULATOR)"
 
 step "install into $work/prefix"
 cmake --install "$build" --prefix "$work/prefix" >"$work/install.log" 2>&1 ||
@@ -54,20 +48,8 @@ esac
 ldd "$hello" | grep "$work/prefix" >/dev/null || { ldd "$hello"; fail "hello does not load libdirectline from the prefix"; }
 
 step "start the emulator"
-secret="example-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-printf '%s\n' "$secret" >"$work/secret"; chmod 600 "$work/secret"
-"$emulator" --port 0 --secret-file "$work/secret" >"$work/emulator.out" 2>"$work/emulator.err" &
-emu_pid=$!
-line=
-for _ in $(seq 200); do
-  line=$(head -n1 "$work/emulator.out" 2>/dev/null || true)
-  [ -n "$line" ] && break
-  kill -0 "$emu_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$line" ] || { cat "$work/emulator.err"; fail "emulator did not start"; }
-[[ $line == "listening on "* ]] || fail "unexpected emulator output: $line"
-base=${line#listening on }
+start_emulator "$emulator" "$work" || exit 1
+secret=$emu_secret base=$emu_base
 echo "emulator at $base"
 
 for api in 3.0 1.1; do

@@ -235,7 +235,7 @@ namespace DirectLine.Tests
         [Test]
         public void test_library_version_and_endpoint()
         {
-            Assert.AreEqual("0.1.0", DirectLineClient.LibraryVersion);
+            Assert.AreEqual("0.2.0", DirectLineClient.LibraryVersion);
             StringAssert.StartsWith("http://127.0.0.1:", client.Endpoint);
         }
     }

@@ -1,6 +1,6 @@
 // A program run with only the jar on its classpath (java -cp directline.jar:.):
 // generate a token, start, send, receive the echo. No -Djava.library.path.
-// Usage: java -cp directline-0.1.0.jar:classes JarSmoke EMULATOR
+// Usage: java -cp directline-VERSION.jar:classes JarSmoke EMULATOR
 import dev.directline.Activity;
 import dev.directline.Conversation;
 import dev.directline.DirectLineClient;

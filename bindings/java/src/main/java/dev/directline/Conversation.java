@@ -18,6 +18,7 @@ public final class Conversation implements AutoCloseable {
         NativeConversation::stop_receiving);
   }
 
+  /** The conversation id. */
   public String getId() {
     return ref.call(NativeConversation::conversation_id);
   }
@@ -139,26 +140,32 @@ public final class Conversation implements AutoCloseable {
     return ref.call(NativeConversation::export_state);
   }
 
+  /** {@link #sendMessage} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<String> sendMessageAsync(String userId, String text) {
     return Async.supply(() -> sendMessage(userId, text));
   }
 
+  /** {@link #postActivity} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<String> postActivityAsync(String activityJson) {
     return Async.supply(() -> postActivity(activityJson));
   }
 
+  /** {@link #nextActivity} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Activity> nextActivityAsync(int timeoutMs) {
     return Async.supply(() -> nextActivity(timeoutMs));
   }
 
+  /** {@link #end} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<String> endAsync(String userId) {
     return Async.supply(() -> end(userId));
   }
 
+  /** {@link #reconnect} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Void> reconnectAsync(String watermark) {
     return Async.run(() -> reconnect(watermark));
   }
 
+  /** {@link #refreshToken} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Void> refreshTokenAsync() {
     return Async.run(this::refreshToken);
   }

@@ -24,6 +24,7 @@ public final class DirectLineClient implements AutoCloseable {
     this(DirectLineClientOptions.builder().endpoint(endpoint).build());
   }
 
+  /** A client with these options; null: the defaults (the public service, Direct Line 3.0). */
   public DirectLineClient(DirectLineClientOptions options) {
     DirectLineClientOptions o = options == null ? DirectLineClientOptions.builder().build() : options;
     NativeClient client = new NativeClient(o.endpoint, o.apiVersion.nativeValue, o.connectTimeoutMillis,
@@ -96,28 +97,33 @@ public final class DirectLineClient implements AutoCloseable {
     return new Conversation(ref.call(c -> c.restore_conversation(stateJson)));
   }
 
+  /** {@link #generateToken} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Token> generateTokenAsync(String secret) {
     return Async.supply(() -> generateToken(secret));
   }
 
+  /** {@link #generateToken} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Token> generateTokenAsync(String secret, String userId, String userName,
                                                     List<String> trustedOrigins) {
     return Async.supply(() -> generateToken(secret, userId, userName, trustedOrigins));
   }
 
+  /** {@link #refreshToken} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Token> refreshTokenAsync(String token, String conversationId) {
     return Async.supply(() -> refreshToken(token, conversationId));
   }
 
+  /** {@link #startConversation} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Conversation> startConversationAsync(String secretOrToken) {
     return Async.supply(() -> startConversation(secretOrToken));
   }
 
+  /** {@link #resumeConversation} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Conversation> resumeConversationAsync(String stateJson) {
     return Async.supply(() -> resumeConversation(stateJson));
   }
 
-  /** The library version, e.g. "0.1.0". */
+  /** The native library's version, "MAJOR.MINOR.PATCH". */
   public static String libraryVersion() {
     return DirectLineNative.dl_version_string();
   }

@@ -39,6 +39,7 @@ public final class DirectLineClientOptions {
     disableAutoRefresh = b.disableAutoRefresh;
   }
 
+  /** A builder with every option at its default. */
   public static Builder builder() {
     return new Builder();
   }
@@ -65,6 +66,7 @@ public final class DirectLineClientOptions {
 
     /** Base URL, as DirectLineJS's domain (e.g. https://host/v3/directline); null: the public service. */
     public Builder endpoint(String value) { endpoint = value; return this; }
+    /** Direct Line 3.0 (default) or 1.1. */
     public Builder apiVersion(ApiVersion value) { apiVersion = value == null ? ApiVersion.V3 : value; return this; }
     /** 0: 10000. */
     public Builder connectTimeoutMillis(int value) { connectTimeoutMillis = value; return this; }
@@ -86,12 +88,14 @@ public final class DirectLineClientOptions {
     public Builder insecureSkipTlsVerify(boolean value) { insecureSkipTlsVerify = value; return this; }
     /** Permits http:// and ws:// to non-loopback hosts. */
     public Builder allowInsecureHttp(boolean value) { allowInsecureHttp = value; return this; }
+    /** Stream when possible (default), or always poll. */
     public Builder receiveMode(ReceiveMode value) { receiveMode = value == null ? ReceiveMode.AUTO : value; return this; }
     /** 0: 1000. */
     public Builder pollingIntervalMillis(int value) { pollingIntervalMillis = value; return this; }
     /** Conversations do not refresh their token automatically. */
     public Builder disableAutoRefresh(boolean value) { disableAutoRefresh = value; return this; }
 
+    /** The options, for {@link DirectLineClient#DirectLineClient(DirectLineClientOptions)}. */
     public DirectLineClientOptions build() {
       return new DirectLineClientOptions(this);
     }

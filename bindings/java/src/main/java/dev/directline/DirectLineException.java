@@ -8,11 +8,16 @@ package dev.directline;
 public class DirectLineException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The kind of failure. */
   private final ErrorCode code;
+  /** HTTP status of the failing response; 0 when none. */
   private final int httpStatus;
+  /** The service's error code; "" when none. */
   private final String serviceCode;
+  /** Retry-After in seconds; -1 when none. */
   private final int retryAfter;
 
+  /** Creates the exception; the library throws a subclass for each kind of failure. */
   public DirectLineException(ErrorCode code, int httpStatus, String serviceCode, String message,
                              int retryAfterSeconds) {
     super(message);

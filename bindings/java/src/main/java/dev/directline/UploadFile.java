@@ -19,10 +19,12 @@ public final class UploadFile {
     this.data = Objects.requireNonNull(data, "data");
   }
 
+  /** The file name sent with the upload. */
   public String getName() {
     return name;
   }
 
+  /** The content type; null: application/octet-stream. */
   public String getContentType() {
     return contentType;
   }

@@ -228,7 +228,7 @@ class BehaviourTest extends SharedEmulatorTest {
 
   @Test
   void test_library_version_and_endpoint() {
-    assertEquals("0.1.0", DirectLineClient.libraryVersion());
+    assertEquals("0.2.0", DirectLineClient.libraryVersion());
     assertTrue(client.getEndpoint().startsWith("http://127.0.0.1:"));
   }
 }
