@@ -204,3 +204,56 @@ TEST_CASE("cpp_invalid_use_throws_instead_of_crashing", "[cpp]") {
   CHECK(moved.id().size() > 0);
   CHECK_THROWS_AS(moved.post_activity("{not json"), directline::Error);
 }
+
+TEST_CASE("cpp_start_options_post_the_greeting_event_and_streaming_is_asked_for", "[cpp]") {
+  EmulatorProcess emu;
+  directline::Client client(directline::ClientOptions{}.with_endpoint(emu.v3()).with_stream_replies(true));
+  auto conversation = client.start_conversation(kSecret, directline::StartOptions{}
+                                                             .with_user_id("dl_cpp_user")
+                                                             .with_locale("fr-FR")
+                                                             .with_local_timezone("Europe/Paris")
+                                                             .with_send_start_event(true));
+  CHECK(conversation.user_id() == std::optional<std::string>("dl_cpp_user"));
+  conversation.send_message("dl_cpp_user", "hi");
+  std::optional<directline::Activity> event, message;
+  for (int i = 0; i < 40 && !(event && message); ++i)
+    if (auto a = conversation.next_activity(250ms); a && a->from_id() == "dl_cpp_user")
+      (a->type() == "event" ? event : message) = a;
+  REQUIRE(event);
+  CHECK(event->json().find("\"startConversation\"") != std::string::npos);
+  CHECK(event->json().find("\"Europe/Paris\"") != std::string::npos);
+  REQUIRE(message);
+  CHECK(message->json().find("\"deliveryMode\":\"stream\"") != std::string::npos);
+
+  // Without a user id the library makes one up; an ordinary reply is not streamed.
+  auto plain = client_for(emu).start_conversation(kSecret, directline::StartOptions{});
+  REQUIRE(plain.user_id());
+  CHECK(plain.user_id()->rfind("dl_", 0) == 0);
+  auto other = client_for(emu).start_conversation(kSecret);
+  CHECK_FALSE(other.user_id());
+  other.send_message("user1", "plain");
+  auto reply = next_reply(other);
+  REQUIRE(reply);
+  CHECK_FALSE(reply->stream_id());
+  CHECK_FALSE(reply->stream_type());
+  CHECK(reply->stream_sequence() == 0);
+  CHECK_FALSE(reply->signin_url());
+}
+
+TEST_CASE("cpp_fetch_token_error_carries_the_status", "[cpp]") {
+  EmulatorProcess emu;
+  auto client = client_for(emu);
+  const std::string url =
+      emu.base_url() + "/powervirtualagents/botsbyschema/no.such.agent/directline/token?api-version=2022-03-01-preview";
+  try {
+    client.fetch_token(url);
+    FAIL("expected directline::Error");
+  } catch (const directline::Error &e) {
+    CHECK(e.http_status() >= 400);
+    CHECK(e.http_status() < 500);
+  }
+  CHECK_THROWS_MATCHES(client.fetch_token("not a url"), directline::Error,
+                       Catch::Predicate<directline::Error>([](const directline::Error &e) {
+                         return e.code() == DL_EINVALID;
+                       }));
+}
