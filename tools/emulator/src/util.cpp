@@ -151,6 +151,15 @@ bool parse_uint64(std::string_view s, uint64_t &out) {
   return true;
 }
 
+bool parse_watermark(const std::map<std::string, std::string> &query, std::optional<uint64_t> &out) {
+  auto it = query.find("watermark");
+  if (it == query.end() || it->second.empty() || it->second == "-") return true;
+  uint64_t v = 0;
+  if (!parse_uint64(it->second, v)) return false;
+  out = v;
+  return true;
+}
+
 bool parse_int64_in_range(std::string_view s, int64_t min, int64_t max, int64_t &out) {
   uint64_t v = 0;
   if (!parse_uint64(s, v) || static_cast<int64_t>(v) < min || static_cast<int64_t>(v) > max)
