@@ -34,7 +34,8 @@ struct Options {
   bool tls() const { return !tls_cert.empty(); }
 };
 
-// Parses argv; on error or --help writes to stderr and returns false with exit_code set.
+// Parses argv; on error or --help writes to stderr and returns false with exit_code set
+// (2 for bad flags, 0 for --help).
 bool parse_options(int argc, char **argv, Options &out, int &exit_code);
 
 }  // namespace dlemu
