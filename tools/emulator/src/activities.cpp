@@ -40,13 +40,16 @@ Activities::Activities(const Options &options, const Clock &clock, const std::st
 
 json Activities::bot_account() { return json{{"id", "bot"}, {"name", "Bot"}, {"role", "bot"}}; }
 
-uint64_t Activities::store_locked(Conversation &c, std::string text) {
+std::optional<Outcome> Activities::store_locked(Conversation &c, std::string text, ApiVersion version) {
+  if (text.size() > kMaxActivityChars)
+    return error_outcome(400, "MalformedData", "The activity exceeds 256K characters", version);
+  if (c.log_bytes + text.size() > kMaxLogBytes)
+    return error_outcome(403, "NotAllowed", "The conversation is full", version);
   c.log_bytes += text.size();
   c.log.push_back(std::move(text));
   stored_total_.fetch_add(1, std::memory_order_relaxed);
-  uint64_t seq = c.last_seq();
-  if (c.socket) c.socket->send_frame(activity_frame(c.log.back(), seq), true);
-  return seq;
+  if (c.socket) c.socket->send_frame(activity_frame(c.log.back(), c.last_seq()), true);
+  return std::nullopt;
 }
 
 std::optional<Outcome> Activities::append_user(const std::shared_ptr<Conversation> &conversation,
@@ -67,13 +70,8 @@ std::optional<Outcome> Activities::append_user(const std::shared_ptr<Conversatio
   }
   id = activity_id(c.id, c.last_seq() + 1);
   activity["id"] = id;
-  std::string text = dump_json(activity);
-  if (text.size() > kMaxActivityChars)
-    return error_outcome(400, "MalformedData", "The activity exceeds 256K characters", version);
-  if (c.log_bytes + text.size() > kMaxLogBytes)
-    return error_outcome(403, "NotAllowed", "The conversation is full", version);
+  if (auto error = store_locked(c, dump_json(activity), version)) return error;
   if (activity.value("type", "") == "endOfConversation") c.ended = true;
-  store_locked(c, std::move(text));
   return std::nullopt;
 }
 
@@ -194,8 +192,9 @@ void Activities::post_user(const std::shared_ptr<Conversation> &conversation, js
                  });
 }
 
-std::string Activities::bot_send(const std::shared_ptr<Conversation> &conversation, json activity,
-                                 const std::string &reply_to_id) {
+std::optional<Outcome> Activities::bot_send(const std::shared_ptr<Conversation> &conversation,
+                                            json activity, const std::string &reply_to_id,
+                                            std::string &id, bool even_after_end) {
   Conversation &c = *conversation;
   if (!activity.is_object()) activity = json::object();
   if (!activity.contains("type") || !activity["type"].is_string()) activity["type"] = "message";
@@ -213,13 +212,23 @@ std::string Activities::bot_send(const std::shared_ptr<Conversation> &conversati
   }
   if (!reply_to_id.empty() && !activity.contains("replyToId")) activity["replyToId"] = reply_to_id;
 
+  constexpr ApiVersion v = ApiVersion::v3;
   std::lock_guard<std::mutex> lock(c.mu);
   c.touch(clock_.now_seconds());
-  if (type == "conversationUpdate") return c.id + "|cu" + random_id(6);  // never delivered to clients
-  if (type == "typing") return stream_typing_locked(c, activity);
-  std::string id = activity_id(c.id, c.last_seq() + 1);
-  activity["id"] = id;
-  store_locked(c, dump_json(activity));
+  if (c.ended && !even_after_end && !options_.allow_post_after_end)
+    return error_outcome(403, "NotAllowed", "The conversation has ended", v);
+  if (type == "conversationUpdate") {
+    id = c.id + "|cu" + random_id(6);  // never delivered to clients
+    return std::nullopt;
+  }
+  if (type == "typing") {
+    id = stream_typing_locked(c, activity);
+    return std::nullopt;
+  }
+  std::string new_id = activity_id(c.id, c.last_seq() + 1);
+  activity["id"] = new_id;
+  if (auto error = store_locked(c, dump_json(activity), v)) return error;
+  id = std::move(new_id);
   if (type == "endOfConversation") {
     c.ended = true;
     if (c.socket) {
@@ -228,7 +237,7 @@ std::string Activities::bot_send(const std::shared_ptr<Conversation> &conversati
       open_sockets_.fetch_sub(1);
     }
   }
-  return id;
+  return std::nullopt;
 }
 
 bool Activities::attach_stream(const StreamGrant &grant, const std::shared_ptr<StreamSink> &sink) {

@@ -45,9 +45,12 @@ class Activities {
   // Tells the bot a conversation started (URL bots only); `done` runs when it answered.
   void announce_start(const std::shared_ptr<Conversation> &conversation, std::function<void()> done);
 
-  // --- bot side: the bot sends an activity into a conversation; returns its id.
-  std::string bot_send(const std::shared_ptr<Conversation> &conversation, json activity,
-                       const std::string &reply_to_id);
+  // --- bot side: the bot sends an activity into a conversation. Sets `id`, or returns the
+  // error to report: 400 past 256K characters, 403 when the conversation is full or (unless
+  // `even_after_end`, or --allow-post-after-end) has ended.
+  std::optional<Outcome> bot_send(const std::shared_ptr<Conversation> &conversation, json activity,
+                                  const std::string &reply_to_id, std::string &id,
+                                  bool even_after_end = false);
 
   // --- the conversation's WebSocket
   // Registers a new socket (collision rules, replay). False: the sink was closed instead.
@@ -64,8 +67,9 @@ class Activities {
   void forward_to_bot(const std::shared_ptr<Conversation> &conversation, json activity, BotDone done);
   json conversation_update(const std::shared_ptr<Conversation> &conversation, bool with_bot,
                            bool with_user);
-  // Appends a serialized activity to the log (lock held) and streams it.
-  uint64_t store_locked(Conversation &c, std::string text);
+  // Appends a serialized activity to the log (lock held) and streams it; or the error when
+  // it is too large for an activity or for what the conversation may still hold.
+  std::optional<Outcome> store_locked(Conversation &c, std::string text, ApiVersion version);
 
   const Options &options_;
   const Clock &clock_;

@@ -33,28 +33,36 @@ void handle(Context &ctx, const RequestContext &request, Reply reply) {
   }
   auto conversation = ctx.find_conversation(request.route.params.at(0));
   if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", v));
+  // The admin acts as the bot, also after the conversation ended (to test clients then).
+  json ids = json::array();
+  auto send = [&](json activity) {
+    std::string id;
+    auto error = ctx.activities.bot_send(conversation, std::move(activity), "", id, true);
+    if (!error) ids.push_back(id);
+    return error;
+  };
   switch (request.route.id) {
     case RouteId::admin_bot_activities: {
       json body;
       if (auto error = parse_json_body(request.msg.body(), body, v)) return reply(std::move(*error));
       if (!body.is_object()) return reply(error_outcome(400, "BadArgument", "Expected a JSON object", v));
-      json ids = json::array();
       if (body.contains("count") && !body.contains("type")) {
         if (!body["count"].is_number_unsigned() || body["count"].get<uint64_t>() > 10000)
           return reply(error_outcome(400, "BadArgument", "count must be 0..10000", v));
         std::string text = body.value("text", "msg");
         uint64_t n = body["count"].get<uint64_t>();
-        for (uint64_t i = 1; i <= n; ++i)
-          ids.push_back(ctx.activities.bot_send(
-              conversation, json{{"type", "message"}, {"text", text + " " + std::to_string(i)}}, ""));
-      } else {
-        ids.push_back(ctx.activities.bot_send(conversation, std::move(body), ""));
+        for (uint64_t i = 1; i <= n; ++i) {
+          json activity = {{"type", "message"}, {"text", text + " " + std::to_string(i)}};
+          if (auto error = send(std::move(activity))) return reply(std::move(*error));
+        }
+      } else if (auto error = send(std::move(body))) {
+        return reply(std::move(*error));
       }
       return reply(json_outcome(200, json{{"ids", ids}}));
     }
     case RouteId::admin_end: {
-      std::string id = ctx.activities.bot_send(conversation, json{{"type", "endOfConversation"}}, "");
-      return reply(json_outcome(200, json{{"id", id}}));
+      if (auto error = send(json{{"type", "endOfConversation"}})) return reply(std::move(*error));
+      return reply(json_outcome(200, json{{"id", ids.back()}}));
     }
     case RouteId::admin_drop_stream: {
       bool dropped = ctx.activities.drop_stream(*conversation, 1001, "dropped by admin");

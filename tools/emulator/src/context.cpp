@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <cctype>
+
 #include "echo_bot.hpp"
 #include "log.hpp"
 #include "remote_bot.hpp"
@@ -45,15 +47,41 @@ std::optional<Outcome> Context::open_conversation(const RequestContext &request,
                        "Unknown conversation", version);
 }
 
+namespace {
+// A Host header fit to put in a URL: a DNS name or IPv4 address, or a bracketed IPv6 address,
+// with an optional port. Anything else (control bytes, non-ASCII, '/', '@', quotes...) is not
+// used, so URLs and the JSON around them stay well-formed whatever a client sends.
+bool usable_host(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  size_t port_at = std::string_view::npos;
+  if (host.front() == '[') {
+    size_t close = host.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (char c : host.substr(1, close - 1))
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+    if (close + 1 < host.size()) {
+      if (host[close + 1] != ':') return false;
+      port_at = close + 2;
+    }
+  } else {
+    size_t colon = host.find(':');
+    for (char c : host.substr(0, colon))
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+    if (colon == 0) return false;
+    if (colon != std::string_view::npos) port_at = colon + 1;
+  }
+  if (port_at == std::string_view::npos) return true;
+  int64_t port = 0;
+  return parse_int64_in_range(host.substr(port_at), 0, 65535, port) && host.size() - port_at <= 5;
+}
+}  // namespace
+
 std::string Context::public_base(const RequestContext &request, bool websocket) const {
   std::string scheme = websocket ? (request.tls ? "wss" : "ws") : (request.tls ? "https" : "http");
   auto it = request.msg.find(http::field::host);
-  std::string host;
-  if (it != request.msg.end()) host = std::string(trim(it->value()));
-  bool usable = !host.empty() && host.size() < 256 &&
-                host.find_first_of("/\\ ?#@\"<>") == std::string::npos;
-  if (!usable) return scheme + base_url.substr(base_url.find(':'));
-  return scheme + "://" + host;
+  std::string_view host = it == request.msg.end() ? std::string_view{} : trim(it->value());
+  if (!usable_host(host)) return scheme + base_url.substr(base_url.find(':'));
+  return scheme + "://" + std::string(host);
 }
 
 std::string Context::stream_url(const RequestContext &request, const Conversation &conversation,

@@ -41,8 +41,9 @@ class Context {
   std::optional<Outcome> open_conversation(const RequestContext &request, const std::string &id,
                                            ApiVersion version, Caller &caller,
                                            std::shared_ptr<Conversation> &conversation);
-  // scheme://host[:port] for URLs handed to clients: the request's Host when it is a plain
-  // host name or address (works behind a port forward), else the listener's own address.
+  // scheme://host[:port] for URLs handed to clients: the request's Host when it is a host
+  // name or address with an optional port (works behind a port forward), else the listener's
+  // own address.
   std::string public_base(const RequestContext &request, bool websocket) const;
   std::string stream_url(const RequestContext &request, const Conversation &conversation,
                          const std::string &user_id, uint64_t replay_from);

@@ -15,8 +15,10 @@ class EchoBot : public Bot {
       std::string text;
       if (auto it = activity.find("text"); it != activity.end() && it->is_string())
         text = it->get<std::string>();
-      activities_.bot_send(conversation, json{{"type", "typing"}}, reply_to);
-      activities_.bot_send(conversation, json{{"type", "message"}, {"text", "echo: " + text}}, reply_to);
+      std::string id;  // a conversation that ended or is full gets no answer
+      activities_.bot_send(conversation, json{{"type", "typing"}}, reply_to, id);
+      activities_.bot_send(conversation, json{{"type", "message"}, {"text", "echo: " + text}},
+                           reply_to, id);
     }
     done(BotResult{BotResult::Kind::delivered, 200, {}});
   }

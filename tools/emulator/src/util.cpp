@@ -69,7 +69,9 @@ bool base64url_decode(std::string_view text, std::string &out) {
       out += static_cast<char>((acc >> bits) & 0xff);
     }
   }
-  return true;
+  // Canonical only: the bits left over must be zero, or one value would have many spellings
+  // (a token with altered trailing bits would still verify).
+  return (acc & ((1u << bits) - 1)) == 0;
 }
 
 std::string random_id(size_t bytes) {

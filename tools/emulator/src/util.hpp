@@ -11,6 +11,7 @@
 namespace dlemu {
 
 std::string base64url_encode(const void *data, size_t size);
+// Unpadded base64url; false for other characters or a non-canonical ending.
 bool base64url_decode(std::string_view text, std::string &out);
 
 // Random URL-safe id from `bytes` random bytes (OpenSSL CSPRNG).

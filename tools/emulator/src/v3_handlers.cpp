@@ -39,13 +39,10 @@ std::optional<Outcome> parse_token_parameters(const std::string &body, TokenPara
   return std::nullopt;
 }
 
-std::string conversation_body(const std::string &id, const std::string &token, int64_t expires_in,
-                              const std::string *stream_url) {
-  // Ids and tokens are URL-safe: no escaping needed on this hot path.
-  std::string body = "{\"conversationId\":\"" + id + "\",\"token\":\"" + token +
-                     "\",\"expires_in\":" + std::to_string(expires_in);
-  if (stream_url) body += ",\"streamUrl\":\"" + *stream_url + "\"";
-  body += "}";
+json conversation_body(const std::string &id, const std::string &token, int64_t expires_in,
+                       const std::string *stream_url) {
+  json body = {{"conversationId", id}, {"token", token}, {"expires_in", expires_in}};
+  if (stream_url) body["streamUrl"] = *stream_url;
   return body;
 }
 
@@ -111,7 +108,7 @@ void start(Context &ctx, const RequestContext &request, Reply reply) {
   }
   conversation->touch(now);
   std::string url = ctx.stream_url(request, *conversation, user_id, replay_from);
-  std::string body = conversation_body(conversation->id, token, expires_in, &url);
+  std::string body = dump_json(conversation_body(conversation->id, token, expires_in, &url));
   if (!created) return reply(json_outcome(200, std::move(body)));
   ctx.activities.announce_start(conversation, [reply, body = std::move(body)]() mutable {
     reply(json_outcome(201, std::move(body)));
