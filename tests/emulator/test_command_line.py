@@ -19,7 +19,7 @@ def test_help_goes_to_stderr_and_exits_0(flag):
     assert proc.returncode == 0
     assert proc.stdout == ""  # stdout carries only the "listening on" line
     for documented in ("--secret", "--secret-file", "--bot", "--fault", "--admin", "--threads",
-                       "--log-level", "--tls-cert"):
+                       "--agent-schema", "--stream-delay", "--log-level", "--tls-cert"):
         assert documented in proc.stderr, documented
 
 
@@ -31,7 +31,8 @@ def test_help_goes_to_stderr_and_exits_0(flag):
     ["--secret-file", "/nonexistent/file"], ["--fault", "route=nowhere,status=500"],
     ["--fault", "route=any"], ["--seed", "-3"], ["--idle-evict", "0"], ["--threads", "0"],
     ["--threads", "257"], ["--log-level", "loud"], ["--tls-cert", "only-cert.pem"],
-    ["--secret", ""], ["positional"], ["--port"],
+    ["--secret", ""], ["positional"], ["--port"], ["--stream-delay", "10001"],
+    ["--agent-schema", ""], ["--agent-schema", "bad/schema"], ["--agent-schema", "a b"],
 ])
 def test_bad_flags_print_usage_and_exit_2(args):
     proc = run("--secret", "s", *args)

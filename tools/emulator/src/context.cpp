@@ -22,7 +22,7 @@ Context::Context(const Options &options, boost::asio::io_context &io)
     if (!parse_fault_spec(spec, rule, error)) throw std::invalid_argument("--fault: " + error);
     faults.add(rule);
   }
-  if (options.bot == "echo") activities.set_bot(make_echo_bot(activities));
+  if (options.bot == "echo") activities.set_bot(make_echo_bot(activities, io, options, base_url));
   else activities.set_bot(make_remote_bot(io, options.bot, options.bot_timeout_ms));
 }
 

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -115,6 +116,19 @@ bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
       ->check(integer(1, 100000000))->capture_default_str();
   app.add_option("--threads", o.threads, "I/O threads (default: the number of cores)")
       ->check(integer(1, 256));
+  app.add_option("--agent-schema", o.agent_schemas,
+                 "agent schema name the token endpoint knows besides emulator.agent (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)
+      ->check(check(
+          [](const std::string &v) -> std::string {
+            bool ok = !v.empty() && v.size() <= 128;
+            for (char c : v) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
+            return ok ? "" : "an agent schema is 1-128 letters, digits, '_', '.' or '-'";
+          },
+          "NAME"));
+  app.add_option("--stream-delay", o.stream_delay_ms, "echo bot: pause between streamed chunks, ms")
+      ->check(integer(0, 10000))->capture_default_str();
   app.add_option("--log-level", log_level, "stderr logging")
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}))->capture_default_str();
 

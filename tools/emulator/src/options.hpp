@@ -29,6 +29,8 @@ struct Options {
   bool admin = false;
   int64_t idle_evict_s = 86400;
   int threads = 0;  // 0: hardware concurrency
+  std::vector<std::string> agent_schemas;  // besides emulator.agent
+  int64_t stream_delay_ms = 30;            // between the echo bot's streamed chunks
   LogLevel log_level = LogLevel::warn;
 
   bool tls() const { return !tls_cert.empty(); }

@@ -24,16 +24,18 @@ Outcome json_outcome(int status, const json &body) { return json_outcome(status,
 
 Outcome error_outcome(int status, const std::string &code, const std::string &message,
                       ApiVersion version) {
-  if (version == ApiVersion::agent) {
-    // The agent token service reports a numeric code and a symbolic message.
-    return json_outcome(status, json{{"ErrorCode", status},
-                                     {"ErrorMessage", code},
-                                     {"DiagnosticsMessage", message},
-                                     {"ErrorInfo", nullptr}});
-  }
+  if (version == ApiVersion::agent) return agent_error(status, status, code, message);
   json error = {{"code", code}, {"message", message}};
   if (version == ApiVersion::v1) error["statusCode"] = status;
   return json_outcome(status, json{{"error", error}});
+}
+
+Outcome agent_error(int status, int error_code, const std::string &error_message,
+                    const std::string &diagnostics) {
+  return json_outcome(status, json{{"ErrorCode", error_code},
+                                   {"ErrorMessage", error_message},
+                                   {"DiagnosticsMessage", diagnostics},
+                                   {"ErrorInfo", nullptr}});
 }
 
 Outcome injected_status(int status, int retry_after_s, ApiVersion version) {

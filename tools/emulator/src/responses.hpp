@@ -23,6 +23,9 @@ Outcome json_outcome(int status, std::string body);
 Outcome json_outcome(int status, const json &body);
 Outcome error_outcome(int status, const std::string &code, const std::string &message,
                       ApiVersion version);
+// The agent token service's own shape, with its numeric code (error_outcome uses the status).
+Outcome agent_error(int status, int error_code, const std::string &error_message,
+                    const std::string &diagnostics);
 // An injected error status (fault injection); 429 carries Retry-After.
 Outcome injected_status(int status, int retry_after_s, ApiVersion version);
 // Invalid UTF-8 is replaced rather than thrown: bodies may carry bytes a client sent.

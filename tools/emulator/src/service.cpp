@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "admin_handlers.hpp"
+#include "agent_handlers.hpp"
 #include "connector_handlers.hpp"
 #include "log.hpp"
 #include "uploads.hpp"
@@ -13,7 +14,13 @@ namespace dlemu {
 
 namespace {
 ApiVersion version_of_path(const std::string &path) {
-  return path.rfind("/api/", 0) == 0 ? ApiVersion::v1 : ApiVersion::v3;
+  if (path.rfind("/api/", 0) == 0) return ApiVersion::v1;
+  if (path.rfind("/powervirtualagents/", 0) == 0) return ApiVersion::agent;
+  return ApiVersion::v3;
+}
+
+ApiVersion version_of_route(const RouteMatch &route) {
+  return route.is_v1() ? ApiVersion::v1 : route.is_agent() ? ApiVersion::agent : ApiVersion::v3;
 }
 }  // namespace
 
@@ -38,7 +45,7 @@ void Service::handle(std::shared_ptr<RequestContext> request, Reply reply) {
   if (route.fault_name) fault = ctx_.faults.match(route.fault_name);
   if (!fault) return dispatch(std::move(request), std::move(reply));
 
-  ApiVersion version = route.is_v1() ? ApiVersion::v1 : ApiVersion::v3;
+  ApiVersion version = version_of_route(route);
   switch (fault->action) {
     case FaultAction::status:
       return reply(injected_status(fault->status, fault->retry_after_s, version));
@@ -100,13 +107,15 @@ void Service::dispatch(std::shared_ptr<RequestContext> request, Reply reply) {
       case RouteId::bot_delete_activity: return connector::activity(c, r, keep);
       case RouteId::bot_get_members:
       case RouteId::bot_get_activity_members: return connector::members(c, r, keep);
+      case RouteId::agent_token: return agent::token(c, r, keep);
+      case RouteId::agent_settings: return agent::regional_settings(c, r, keep);
+      case RouteId::signin: return agent::signin(c, r, keep);
       case RouteId::attachment: return attachment(c, r, keep);
       default: return admin::handle(c, r, keep);
     }
   } catch (const std::exception &e) {
     log(LogLevel::error, "internal error: ", e.what());
-    keep(error_outcome(500, "Internal", "Internal emulator error",
-                       r.route.is_v1() ? ApiVersion::v1 : ApiVersion::v3));
+    keep(error_outcome(500, "Internal", "Internal emulator error", version_of_route(r.route)));
   }
 }
 
