@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libcpprest-dev libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev
-  catch2 pybind11-dev swig
+  catch2 pybind11-dev swig libcli11-dev
   mono-devel nunit-console libnunit-cil-dev
   default-jdk-headless maven
   nodejs npm

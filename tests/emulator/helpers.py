@@ -277,6 +277,7 @@ class RecordingBot:
         self.reply_double_slash = False
         self.reply_extra: Dict[str, Any] = {}
         self.close_connections = False
+        self.fail_body = b""  # what a "fail" answer carries
         self._cond = threading.Condition()
         bot = self
 
@@ -299,13 +300,16 @@ class RecordingBot:
                     bot.received.append(activity)
                     bot._cond.notify_all()
                 status = bot._react(activity)
+                body = bot.fail_body if status == 500 else b""
                 try:
                     self.send_response(status)
                     if bot.close_connections:
                         self.send_header("Connection", "close")
                         self.close_connection = True
-                    self.send_header("Content-Length", "0")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
+                    self.wfile.write(body)
                 except OSError:  # the emulator gave up waiting (timeout tests)
                     pass
 
@@ -370,12 +374,34 @@ class RecordingBot:
 
     def reset(self) -> None:
         self.behaviour = "ok"
+        self.fail_body = b""
         self.reply_double_slash = False
         self.reply_extra = {}
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def raw_request(base_url: str, request: bytes, timeout: float = HTTP_TIMEOUT
+                ) -> "tuple[int, Dict[str, str], bytes]":
+    """Sends raw bytes (any header, even an invalid one) and reads the response until close."""
+    host, port = urllib.parse.urlsplit(base_url).netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split()[1]), headers, body
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import requests
 
 from emulator import DEFAULT_SECRET, Emulator, emulator_binary
 from helpers import (HTTP_TIMEOUT, DirectLine, assert_error_response, bearer, message,
-                     next_activities, open_stream, wait_closed)
+                     next_activities, open_stream, raw_request, wait_closed)
 
 
 @pytest.fixture
@@ -122,20 +122,11 @@ def test_fault_truncate_sends_half_the_body(fdl):
     conversation = fdl.start_ok()["conversationId"]
     fdl.bot_says(conversation, 5, "some text to make a body")
     fdl.add_fault("route=get-activities,truncate,times=1")
-    host, port = "127.0.0.1", fdl.emulator.port
-    with socket.create_connection((host, port), timeout=5) as raw:
-        raw.sendall((f"GET /v3/directline/conversations/{conversation}/activities HTTP/1.1\r\n"
-                     f"Host: {host}:{port}\r\nAuthorization: Bearer {fdl.secret}\r\n\r\n").encode())
-        data = b""
-        while True:
-            chunk = raw.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length")))
-    assert head.startswith(b"HTTP/1.1 200")
+    status, headers, body = raw_request(
+        fdl.base, (f"GET /v3/directline/conversations/{conversation}/activities HTTP/1.1\r\n"
+                   f"Host: 127.0.0.1\r\nAuthorization: Bearer {fdl.secret}\r\n\r\n").encode())
+    length = int(headers["content-length"])
+    assert status == 200
     assert 0 < len(body) < length
     assert abs(len(body) - length // 2) <= 1
 

@@ -1,9 +1,8 @@
-// /admin/* (only with --admin, only from loopback peers): faults, clock, bot actions, stats.
-#include "service.hpp"
+#include "admin_handlers.hpp"
 
-namespace dlemu {
+namespace dlemu::admin {
 
-void Service::on_admin(const RequestContext &request, Reply reply) {
+void handle(Context &ctx, const RequestContext &request, Reply reply) {
   const ApiVersion v = ApiVersion::v3;
   switch (request.route.id) {
     case RouteId::admin_faults_add: {
@@ -11,68 +10,67 @@ void Service::on_admin(const RequestContext &request, Reply reply) {
       std::string error;
       if (!parse_fault_spec(request.msg.body(), rule, error))
         return reply(error_outcome(400, "BadArgument", error, v));
-      int id = faults_.add(rule);
-      return reply(json_outcome(200, "{\"id\":" + std::to_string(id) + "}"));
+      int id = ctx.faults.add(rule);
+      return reply(json_outcome(200, json{{"id", id}}));
     }
     case RouteId::admin_faults_clear:
-      faults_.clear();
-      return reply(json_outcome(200, "{}"));
+      ctx.faults.clear();
+      return reply(json_outcome(200, json::object()));
     case RouteId::admin_clock: {
       json body;
       if (auto error = parse_json_body(request.msg.body(), body, v)) return reply(std::move(*error));
       if (!body.is_object() || !body.contains("advance_seconds") || !body["advance_seconds"].is_number() ||
           body["advance_seconds"].get<double>() < 0 || body["advance_seconds"].get<double>() > 1e9)
         return reply(error_outcome(400, "BadArgument", "Expected {\"advance_seconds\":N} with N >= 0", v));
-      clock_.advance(static_cast<int64_t>(body["advance_seconds"].get<double>()));
-      return reply(json_outcome(200, dump_json(json{{"now", clock_.now_seconds()}})));
+      ctx.clock.advance(static_cast<int64_t>(body["advance_seconds"].get<double>()));
+      return reply(json_outcome(200, json{{"now", ctx.clock.now_seconds()}}));
     }
     case RouteId::admin_stats:
-      return reply(json_outcome(200, dump_json(json{{"conversations", store_.size()},
-                                                    {"sockets", open_sockets.load()},
-                                                    {"activities", activities_total_.load()}})));
+      return reply(json_outcome(200, json{{"conversations", ctx.store.size()},
+                                          {"sockets", ctx.activities.open_sockets()},
+                                          {"activities", ctx.activities.stored_total()}}));
     default: break;
   }
-  auto conversation = find_conversation(request.route.params.at(0));
+  auto conversation = ctx.find_conversation(request.route.params.at(0));
   if (!conversation) return reply(error_outcome(404, "BadArgument", "Unknown conversation", v));
+  // The admin acts as the bot, also after the conversation ended (to test clients then).
+  json ids = json::array();
+  auto send = [&](json activity) {
+    std::string id;
+    auto error = ctx.activities.bot_send(conversation, std::move(activity), "", id, true);
+    if (!error) ids.push_back(id);
+    return error;
+  };
   switch (request.route.id) {
     case RouteId::admin_bot_activities: {
       json body;
       if (auto error = parse_json_body(request.msg.body(), body, v)) return reply(std::move(*error));
       if (!body.is_object()) return reply(error_outcome(400, "BadArgument", "Expected a JSON object", v));
-      json ids = json::array();
       if (body.contains("count") && !body.contains("type")) {
         if (!body["count"].is_number_unsigned() || body["count"].get<uint64_t>() > 10000)
           return reply(error_outcome(400, "BadArgument", "count must be 0..10000", v));
         std::string text = body.value("text", "msg");
         uint64_t n = body["count"].get<uint64_t>();
-        for (uint64_t i = 1; i <= n; ++i)
-          ids.push_back(bot_send(conversation,
-                                 json{{"type", "message"}, {"text", text + " " + std::to_string(i)}}, ""));
-      } else {
-        ids.push_back(bot_send(conversation, std::move(body), ""));
+        for (uint64_t i = 1; i <= n; ++i) {
+          json activity = {{"type", "message"}, {"text", text + " " + std::to_string(i)}};
+          if (auto error = send(std::move(activity))) return reply(std::move(*error));
+        }
+      } else if (auto error = send(std::move(body))) {
+        return reply(std::move(*error));
       }
-      return reply(json_outcome(200, dump_json(json{{"ids", ids}})));
+      return reply(json_outcome(200, json{{"ids", ids}}));
     }
     case RouteId::admin_end: {
-      std::string id = bot_send(conversation, json{{"type", "endOfConversation"}}, "");
-      return reply(json_outcome(200, dump_json(json{{"id", id}})));
+      if (auto error = send(json{{"type", "endOfConversation"}})) return reply(std::move(*error));
+      return reply(json_outcome(200, json{{"id", ids.back()}}));
     }
     case RouteId::admin_drop_stream: {
-      bool dropped = false;
-      {
-        std::lock_guard<std::mutex> lock(conversation->mu);
-        if (conversation->socket) {
-          conversation->socket->close(1001, "dropped by admin");
-          conversation->socket.reset();
-          open_sockets.fetch_sub(1);
-          dropped = true;
-        }
-      }
-      return reply(json_outcome(200, dump_json(json{{"dropped", dropped}})));
+      bool dropped = ctx.activities.drop_stream(*conversation, 1001, "dropped by admin");
+      return reply(json_outcome(200, json{{"dropped", dropped}}));
     }
     default:
       return reply(error_outcome(404, "NotFound", "No such resource", v));
   }
 }
 
-}  // namespace dlemu
+}  // namespace dlemu::admin

@@ -10,7 +10,7 @@ namespace {
 const std::set<std::string> kRoutes = {
     "generate", "refresh", "start", "reconnect", "get-activities", "post-activity", "upload",
     "stream", "sessionid", "v1-token", "v1-renew", "v1-start", "v1-get-messages",
-    "v1-post-message", "v1-upload", "bot-reply", "any"};
+    "v1-post-message", "v1-upload", "bot-reply", "agent-token", "regional-settings", "any"};
 }  // namespace
 
 bool parse_fault_spec(std::string_view spec, FaultRule &out, std::string &error) {

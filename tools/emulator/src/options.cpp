@@ -1,8 +1,11 @@
 #include "options.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <thread>
+
+#include <CLI/CLI.hpp>
 
 #include "faults.hpp"
 #include "util.hpp"
@@ -10,133 +13,147 @@
 namespace dlemu {
 
 namespace {
-const char kUsage[] =
-    "usage: directline-emulator --secret S [options]\n"
-    "  --host ADDR               bind address (default 127.0.0.1)\n"
-    "  --port N                  port (default 0 = pick a free one)\n"
-    "  --secret S                accepted Direct Line secret (repeatable)\n"
-    "  --secret-file F           file with one secret per line\n"
-    "  --token-ttl SECONDS       token lifetime (default 1800)\n"
-    "  --stream-url-ttl SECONDS  stream URL validity (default 60)\n"
-    "  --keepalive SECONDS       empty WebSocket frame interval (default 30, 0 = off)\n"
-    "  --bot echo|URL            built-in echo bot or a Bot Connector http(s) endpoint (default echo)\n"
-    "  --bot-timeout MS          bot answer timeout (default 15000)\n"
-    "  --bot-timeout-status 502|504\n"
-    "  --v1-bot-error-status 500|502\n"
-    "  --collision newer|older   which socket is closed on a second connection (default newer)\n"
-    "  --lenient-upload          accept upload without ?userId=\n"
-    "  --allow-post-after-end    accept POST activities after endOfConversation\n"
-    "  --tls-cert F --tls-key F  serve https/wss\n"
-    "  --fault SPEC              inject faults (repeatable), see docs/emulator.md\n"
-    "  --seed N                  fault randomness seed (default 1)\n"
-    "  --admin                   enable /admin/* (loopback peers only)\n"
-    "  --idle-evict SECONDS      forget idle conversations (default 86400)\n"
-    "  --threads N               I/O threads (default hardware concurrency)\n"
-    "  --log-level error|warn|info|debug (default warn)\n";
+// Integers are plain decimals (no sign, no hex), as documented.
+CLI::Validator integer(int64_t min, int64_t max) {
+  return CLI::Validator(
+      [min, max](std::string &value) -> std::string {
+        int64_t n = 0;
+        if (parse_int64_in_range(value, min, max, n)) return {};
+        return "expected a whole number in " + std::to_string(min) + ".." + std::to_string(max);
+      },
+      std::to_string(min) + ".." + std::to_string(max));
+}
+
+CLI::Validator check(std::function<std::string(const std::string &)> why_bad, std::string name) {
+  return CLI::Validator([why_bad](std::string &value) { return why_bad(value); }, std::move(name));
+}
+
+void read_secret_file(const std::string &path, std::vector<std::string> &secrets) {
+  std::ifstream in(path);
+  if (!in) throw CLI::ValidationError("--secret-file", "cannot read " + path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string s(trim(line));
+    if (!s.empty()) secrets.push_back(s);
+  }
+}
+
+LogLevel log_level_named(const std::string &name) {
+  if (name == "error") return LogLevel::error;
+  if (name == "info") return LogLevel::info;
+  if (name == "debug") return LogLevel::debug;
+  return LogLevel::warn;
+}
 }  // namespace
 
 bool parse_options(int argc, char **argv, Options &o, int &exit_code) {
-  exit_code = 2;
-  auto fail = [&](const std::string &msg) {
-    std::cerr << "directline-emulator: " << msg << "\n" << kUsage;
-    return false;
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    size_t eq = arg.find('=');
-    bool inline_value = arg.rfind("--", 0) == 0 && eq != std::string::npos;
-    if (inline_value) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-    }
-    auto flag = [&](const char *name) { return arg == name; };
-    auto need = [&]() -> bool {
-      if (inline_value) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
-    int64_t n = 0;
-    if (flag("--help") || flag("-h")) {
-      std::cerr << kUsage;
+  CLI::App app{"A local Direct Line (3.0 and 1.1) server for tests and offline bots.",
+               "directline-emulator"};
+  // Repeated single-value flags: the last one wins; repeatable ones take one value each time.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.get_formatter()->column_width(34);
+
+  std::vector<std::string> secret_files;
+  std::string bot_timeout_status = "502", v1_bot_error_status = "500", collision = "newer";
+  std::string log_level = "warn";
+
+  app.add_option("--host", o.host, "bind address")->capture_default_str();
+  app.add_option("--port", o.port, "port; 0 picks a free one")->check(integer(0, 65535))->capture_default_str();
+  app.add_option("--secret", o.secrets, "accepted Direct Line secret (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)
+      ->check(check([](const std::string &v) { return v.empty() ? "empty secret" : ""; }, "S"));
+  app.add_option("--secret-file", secret_files, "file with one secret per line (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  app.add_option("--token-ttl", o.token_ttl_s, "token lifetime, seconds")
+      ->check(integer(1, 100000000))->capture_default_str();
+  app.add_option("--stream-url-ttl", o.stream_url_ttl_s, "stream URL validity, seconds")
+      ->check(integer(1, 100000000))->capture_default_str();
+  app.add_option("--keepalive", o.keepalive_s, "empty WebSocket frame interval, seconds (0 = off)")
+      ->check(integer(0, 86400))->capture_default_str();
+  app.add_option("--bot", o.bot, "echo, or a Bot Connector http(s) endpoint")
+      ->check(check(
+          [](const std::string &v) -> std::string {
+            if (v == "echo" || v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0) return {};
+            return "--bot must be echo or an http(s) URL";
+          },
+          "echo|URL"))
+      ->capture_default_str();
+  app.add_option("--bot-timeout", o.bot_timeout_ms, "bot answer timeout, ms")
+      ->check(integer(1, 3600000))->capture_default_str();
+  app.add_option("--bot-timeout-status", bot_timeout_status, "3.0 status of a bot timeout")
+      ->check(CLI::IsMember({"502", "504"}))->capture_default_str();
+  app.add_option("--v1-bot-error-status", v1_bot_error_status, "1.1 status of any bot failure")
+      ->check(CLI::IsMember({"500", "502"}))->capture_default_str();
+  app.add_option("--collision", collision, "which socket is closed when a second one opens")
+      ->check(CLI::IsMember({"newer", "older"}))->capture_default_str();
+  app.add_flag("--lenient-upload", o.lenient_upload, "accept upload without ?userId=");
+  app.add_flag("--allow-post-after-end", o.allow_post_after_end,
+               "accept activities after endOfConversation");
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve https and wss");
+  app.add_option("--tls-key", o.tls_key, "PEM private key (with --tls-cert)");
+  app.add_option("--fault", o.faults, "fault injection rule (repeatable), see docs/emulator.md")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)
+      ->check(check(
+          [](const std::string &spec) {
+            FaultRule rule;
+            std::string error;
+            return parse_fault_spec(spec, rule, error) ? std::string() : error;
+          },
+          "SPEC"));
+  app.add_option("--seed", o.seed, "seed of the fault RNG")
+      ->check(check(
+          [](const std::string &v) {
+            uint64_t n = 0;
+            return parse_uint64(v, n) ? std::string() : std::string("expected a whole number");
+          },
+          "N"))
+      ->capture_default_str();
+  app.add_flag("--admin", o.admin, "enable /admin/* (loopback peers only)");
+  app.add_option("--idle-evict", o.idle_evict_s, "forget conversations idle this long, seconds")
+      ->check(integer(1, 100000000))->capture_default_str();
+  app.add_option("--threads", o.threads, "I/O threads (default: the number of cores)")
+      ->check(integer(1, 256));
+  app.add_option("--agent-schema", o.agent_schemas,
+                 "agent schema name the token endpoint knows besides emulator.agent (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)
+      ->check(check(
+          [](const std::string &v) -> std::string {
+            bool ok = !v.empty() && v.size() <= 128;
+            for (char c : v) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
+            return ok ? "" : "an agent schema is 1-128 letters, digits, '_', '.' or '-'";
+          },
+          "NAME"));
+  app.add_option("--stream-delay", o.stream_delay_ms, "echo bot: pause between streamed chunks, ms")
+      ->check(integer(0, 10000))->capture_default_str();
+  app.add_option("--log-level", log_level, "stderr logging")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}))->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+    for (const auto &file : secret_files) read_secret_file(file, o.secrets);
+    if (o.secrets.empty())
+      throw CLI::ValidationError("--secret", "at least one --secret or --secret-file is required");
+    if (o.tls_cert.empty() != o.tls_key.empty())
+      throw CLI::ValidationError("--tls-cert", "--tls-cert and --tls-key go together");
+  } catch (const CLI::ParseError &e) {
+    // Help and errors go to stderr: stdout carries only the "listening on" line.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      std::cerr << app.help();
       exit_code = 0;
       return false;
-    } else if (flag("--admin")) {
-      o.admin = true;
-    } else if (flag("--lenient-upload")) {
-      o.lenient_upload = true;
-    } else if (flag("--allow-post-after-end")) {
-      o.allow_post_after_end = true;
-    } else if (!need()) {
-      return fail("missing value for " + arg);
-    } else if (flag("--host")) {
-      o.host = value;
-    } else if (flag("--port")) {
-      if (!parse_int64_in_range(value, 0, 65535, n)) return fail("bad --port");
-      o.port = static_cast<uint16_t>(n);
-    } else if (flag("--secret")) {
-      if (value.empty()) return fail("empty --secret");
-      o.secrets.push_back(value);
-    } else if (flag("--secret-file")) {
-      std::ifstream in(value);
-      if (!in) return fail("cannot read --secret-file");
-      std::string line;
-      while (std::getline(in, line)) {
-        std::string s(trim(line));
-        if (!s.empty()) o.secrets.push_back(s);
-      }
-    } else if (flag("--token-ttl")) {
-      if (!parse_int64_in_range(value, 1, 100000000, o.token_ttl_s)) return fail("bad --token-ttl");
-    } else if (flag("--stream-url-ttl")) {
-      if (!parse_int64_in_range(value, 1, 100000000, o.stream_url_ttl_s)) return fail("bad --stream-url-ttl");
-    } else if (flag("--keepalive")) {
-      if (!parse_int64_in_range(value, 0, 86400, o.keepalive_s)) return fail("bad --keepalive");
-    } else if (flag("--bot")) {
-      if (value != "echo" && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
-        return fail("--bot must be echo or an http(s) URL");
-      o.bot = value;
-    } else if (flag("--bot-timeout")) {
-      if (!parse_int64_in_range(value, 1, 3600000, o.bot_timeout_ms)) return fail("bad --bot-timeout");
-    } else if (flag("--bot-timeout-status")) {
-      if (value != "502" && value != "504") return fail("--bot-timeout-status must be 502 or 504");
-      o.bot_timeout_status = std::stoi(value);
-    } else if (flag("--v1-bot-error-status")) {
-      if (value != "500" && value != "502") return fail("--v1-bot-error-status must be 500 or 502");
-      o.v1_bot_error_status = std::stoi(value);
-    } else if (flag("--collision")) {
-      if (value != "newer" && value != "older") return fail("--collision must be newer or older");
-      o.collision_close_older = value == "older";
-    } else if (flag("--tls-cert")) {
-      o.tls_cert = value;
-    } else if (flag("--tls-key")) {
-      o.tls_key = value;
-    } else if (flag("--fault")) {
-      FaultRule rule;
-      std::string error;
-      if (!parse_fault_spec(value, rule, error)) return fail("--fault: " + error);
-      o.faults.push_back(value);
-    } else if (flag("--seed")) {
-      uint64_t s = 0;
-      if (!parse_uint64(value, s)) return fail("bad --seed");
-      o.seed = s;
-    } else if (flag("--idle-evict")) {
-      if (!parse_int64_in_range(value, 1, 100000000, o.idle_evict_s)) return fail("bad --idle-evict");
-    } else if (flag("--threads")) {
-      if (!parse_int64_in_range(value, 1, 256, n)) return fail("bad --threads");
-      o.threads = static_cast<int>(n);
-    } else if (flag("--log-level")) {
-      if (value == "error") o.log_level = LogLevel::error;
-      else if (value == "warn") o.log_level = LogLevel::warn;
-      else if (value == "info") o.log_level = LogLevel::info;
-      else if (value == "debug") o.log_level = LogLevel::debug;
-      else return fail("bad --log-level");
-    } else {
-      return fail("unknown option " + arg);
     }
+    std::cerr << "directline-emulator: " << e.what() << "\n" << app.help();
+    exit_code = 2;
+    return false;
   }
-  if (o.secrets.empty()) return fail("at least one --secret or --secret-file is required");
-  if (o.tls_cert.empty() != o.tls_key.empty()) return fail("--tls-cert and --tls-key go together");
+  o.bot_timeout_status = std::stoi(bot_timeout_status);
+  o.v1_bot_error_status = std::stoi(v1_bot_error_status);
+  o.collision_close_older = collision == "older";
+  o.log_level = log_level_named(log_level);
   if (o.threads == 0) {
     unsigned hc = std::thread::hardware_concurrency();
     o.threads = hc == 0 ? 2 : static_cast<int>(hc);

@@ -29,12 +29,15 @@ struct Options {
   bool admin = false;
   int64_t idle_evict_s = 86400;
   int threads = 0;  // 0: hardware concurrency
+  std::vector<std::string> agent_schemas;  // besides emulator.agent
+  int64_t stream_delay_ms = 30;            // between the echo bot's streamed chunks
   LogLevel log_level = LogLevel::warn;
 
   bool tls() const { return !tls_cert.empty(); }
 };
 
-// Parses argv; on error or --help writes to stderr and returns false with exit_code set.
+// Parses argv; on error or --help writes to stderr and returns false with exit_code set
+// (2 for bad flags, 0 for --help).
 bool parse_options(int argc, char **argv, Options &out, int &exit_code);
 
 }  // namespace dlemu

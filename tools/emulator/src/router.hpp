@@ -19,6 +19,8 @@ enum class RouteId {
   // Bot Connector (the bot calling back)
   bot_post_activity, bot_reply_activity, bot_update_activity, bot_delete_activity,
   bot_get_members, bot_get_activity_members,
+  // Copilot Studio agent service (token endpoint, regional settings) and the sign-in page
+  agent_token, agent_settings, signin,
   // Misc
   attachment,
   admin_faults_add, admin_faults_clear, admin_clock, admin_bot_activities, admin_end,
@@ -32,6 +34,7 @@ struct RouteMatch {
   const char *fault_name = nullptr;  // fault route name; nullptr: faults never apply
   bool is_admin() const { return id >= RouteId::admin_faults_add; }
   bool is_v1() const { return id >= RouteId::v1_token && id <= RouteId::v1_upload; }
+  bool is_agent() const { return id == RouteId::agent_token || id == RouteId::agent_settings; }
 };
 
 // `path` is the request target without the query; repeated slashes are tolerated.

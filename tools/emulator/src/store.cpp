@@ -4,6 +4,18 @@
 
 namespace dlemu {
 
+uint64_t Conversation::read_page(std::optional<uint64_t> watermark, size_t limit,
+                                 const std::function<void(const std::string &)> &each) {
+  std::lock_guard<std::mutex> lock(mu);
+  const uint64_t from = watermark.value_or(0);
+  uint64_t last = from;
+  for (uint64_t seq = from + 1; seq <= log.size() && seq <= from + limit; ++seq) {
+    each(log[seq - 1]);
+    last = seq;
+  }
+  return last;
+}
+
 ConversationStore::Shard &ConversationStore::shard_for(const std::string &id) const {
   return shards_[std::hash<std::string>{}(id) % kShards];
 }

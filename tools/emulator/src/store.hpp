@@ -5,8 +5,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -41,7 +43,16 @@ class Conversation {
 
   uint64_t last_seq() const { return log.size(); }
   void touch(int64_t now) { last_used_s.store(now, std::memory_order_relaxed); }
+
+  // Watermark paging, the same for every API version: calls `each` (under the lock) for up to
+  // `limit` stored activities after `watermark` (none: from the start) and returns the new
+  // watermark, which stays at the given one when nothing is newer.
+  uint64_t read_page(std::optional<uint64_t> watermark, size_t limit,
+                     const std::function<void(const std::string &)> &each);
 };
+
+// Activities per GET, in both API versions.
+inline constexpr size_t kPageSize = 100;
 
 class ConversationStore {
  public:

@@ -69,7 +69,9 @@ bool base64url_decode(std::string_view text, std::string &out) {
       out += static_cast<char>((acc >> bits) & 0xff);
     }
   }
-  return true;
+  // Canonical only: the bits left over must be zero, or one value would have many spellings
+  // (a token with altered trailing bits would still verify).
+  return (acc & ((1u << bits) - 1)) == 0;
 }
 
 std::string random_id(size_t bytes) {
@@ -147,6 +149,15 @@ bool parse_uint64(std::string_view s, uint64_t &out) {
     if (c < '0' || c > '9') return false;
     v = v * 10 + static_cast<uint64_t>(c - '0');
   }
+  out = v;
+  return true;
+}
+
+bool parse_watermark(const std::map<std::string, std::string> &query, std::optional<uint64_t> &out) {
+  auto it = query.find("watermark");
+  if (it == query.end() || it->second.empty() || it->second == "-") return true;
+  uint64_t v = 0;
+  if (!parse_uint64(it->second, v)) return false;
   out = v;
   return true;
 }

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace dlemu {
 
 std::string base64url_encode(const void *data, size_t size);
+// Unpadded base64url; false for other characters or a non-canonical ending.
 bool base64url_decode(std::string_view text, std::string &out);
 
 // Random URL-safe id from `bytes` random bytes (OpenSSL CSPRNG).
@@ -25,6 +27,9 @@ std::string url_encode(std::string_view s);
 std::map<std::string, std::string> parse_query(std::string_view query);
 
 bool parse_uint64(std::string_view s, uint64_t &out);
+// The `watermark` query parameter: absent, empty or "-" mean none (nullopt); otherwise a
+// decimal sequence number. False when it is neither.
+bool parse_watermark(const std::map<std::string, std::string> &query, std::optional<uint64_t> &out);
 // A decimal without sign in [min, max] (min >= 0); false otherwise.
 bool parse_int64_in_range(std::string_view s, int64_t min, int64_t max, int64_t &out);
 std::string to_lower(std::string_view s);

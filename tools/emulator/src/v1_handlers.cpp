@@ -1,16 +1,18 @@
-// Direct Line 1.1 endpoints (PROTOCOL.md section 2): JSON-string tokens, 200 start,
-// messages (v1 Message schema) translated to and from the 3.0 activity log.
-#include "service.hpp"
+#include "v1_handlers.hpp"
+
+#include "protocol/json_limits.hpp"
 #include "util.hpp"
 
-namespace dlemu {
+namespace dlemu::v1 {
 
 namespace {
+constexpr ApiVersion kV1 = ApiVersion::v1;
+
 std::string json_string(const std::string &s) { return dump_json(json(s)); }
 
 // One stored activity as a 1.1 Message; false for kinds 1.1 cannot express.
 bool to_v1_message(const std::string &stored, json &out) {
-  json a = json::parse(stored, nullptr, false);
+  json a = directline::json_limits::parse_untrusted<json>(stored).value_or(json());
   if (!a.is_object() || a.value("type", "") != "message") return false;
   out = json::object();
   out["id"] = a.value("id", "");
@@ -35,38 +37,38 @@ bool to_v1_message(const std::string &stored, json &out) {
 }
 }  // namespace
 
-void Service::on_v1_token(const RequestContext &request, Reply reply) {
+void token(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v1, caller)) return reply(std::move(*error));
+  if (auto error = ctx.auth.authenticate(request, kV1, caller)) return reply(std::move(*error));
   if (!caller.is_secret)
-    return reply(error_outcome(403, "NotAllowed", "Generating a token requires a secret", ApiVersion::v1));
-  reply(json_outcome(200, json_string(issue_conversation_token(random_id(16), "", ""))));
+    return reply(error_outcome(403, "NotAllowed", "Generating a token requires a secret", kV1));
+  reply(json_outcome(200, json_string(ctx.auth.issue_conversation_token(random_id(16), "", ""))));
 }
 
-void Service::on_v1_renew(const RequestContext &request, Reply reply) {
+void renew(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v1, caller)) return reply(std::move(*error));
+  if (auto error = ctx.auth.authenticate(request, kV1, caller)) return reply(std::move(*error));
   if (caller.is_secret)
-    return reply(error_outcome(403, "NotAllowed", "Renew requires a token, not a secret", ApiVersion::v1));
-  if (auto error = authorize_conversation(caller, id, ApiVersion::v1)) return reply(std::move(*error));
+    return reply(error_outcome(403, "NotAllowed", "Renew requires a token, not a secret", kV1));
+  if (auto error = ctx.auth.authorize_conversation(caller, id, kV1)) return reply(std::move(*error));
   const TokenClaims &c = caller.claims;
-  reply(json_outcome(200, json_string(issue_conversation_token(id, c.user_id, c.user_name))));
+  reply(json_outcome(200, json_string(ctx.auth.issue_conversation_token(id, c.user_id, c.user_name))));
 }
 
-void Service::on_v1_start(const RequestContext &request, Reply reply) {
+void start(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v1, caller)) return reply(std::move(*error));
-  int64_t now = clock_.now_seconds();
+  if (auto error = ctx.auth.authenticate(request, kV1, caller)) return reply(std::move(*error));
+  int64_t now = ctx.clock.now_seconds();
   std::shared_ptr<Conversation> conversation;
   std::string token;
-  int64_t expires_in = options_.token_ttl_s;
+  int64_t expires_in = ctx.options.token_ttl_s;
   if (caller.is_secret) {
-    conversation = store_.find_or_create(random_id(16), now).first;
-    token = issue_conversation_token(conversation->id, "", "");
+    conversation = ctx.store.find_or_create(random_id(16), now).first;
+    token = ctx.auth.issue_conversation_token(conversation->id, "", "");
   } else {
-    store_.erase_if_idle(caller.claims.conversation_id, now - options_.idle_evict_s);
-    conversation = store_.find_or_create(caller.claims.conversation_id, now).first;
+    ctx.store.erase_if_idle(caller.claims.conversation_id, now - ctx.options.idle_evict_s);
+    conversation = ctx.store.find_or_create(caller.claims.conversation_id, now).first;
     token = caller.token;
     expires_in = std::max<int64_t>(0, caller.claims.expires_at - now);
   }
@@ -87,30 +89,24 @@ void Service::on_v1_start(const RequestContext &request, Reply reply) {
                                     {"token", token},
                                     {"expires_in", expires_in}});
   if (!created) return reply(json_outcome(200, std::move(body)));
-  announce_start(conversation, [reply, body = std::move(body)]() mutable {
+  ctx.activities.announce_start(conversation, [reply, body = std::move(body)]() mutable {
     reply(json_outcome(200, std::move(body)));
   });
 }
 
-void Service::on_v1_get_messages(const RequestContext &request, Reply reply) {
+void get_messages(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
   std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, ApiVersion::v1, caller, conversation))
+  if (auto error = ctx.open_conversation(request, id, kV1, caller, conversation))
     return reply(std::move(*error));
-  uint64_t from = 0;
-  auto w = request.query.find("watermark");
-  if (w != request.query.end() && !w->second.empty() && w->second != "-" &&
-      !parse_uint64(w->second, from))
-    return reply(error_outcome(400, "MalformedData", "Invalid watermark", ApiVersion::v1));
+  std::optional<uint64_t> watermark;
+  if (!parse_watermark(request.query, watermark))
+    return reply(error_outcome(400, "MalformedData", "Invalid watermark", kV1));
+  // Parsed outside the lock: the page is copied first.
   std::vector<std::string> stored;
-  uint64_t last = from;
-  {
-    std::lock_guard<std::mutex> lock(conversation->mu);
-    uint64_t end = std::min<uint64_t>(conversation->log.size(), from + 100);
-    for (uint64_t seq = from + 1; seq <= end; ++seq) stored.push_back(conversation->log[seq - 1]);
-    last = std::max(from, end);
-  }
+  uint64_t last = conversation->read_page(watermark, kPageSize,
+                                          [&](const std::string &s) { stored.push_back(s); });
   json messages = json::array();
   for (const auto &s : stored) {
     json m;
@@ -119,18 +115,18 @@ void Service::on_v1_get_messages(const RequestContext &request, Reply reply) {
   reply(json_outcome(200, dump_json(json{{"messages", messages}, {"watermark", std::to_string(last)}})));
 }
 
-void Service::on_v1_post_message(const RequestContext &request, Reply reply) {
+void post_message(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
   std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, ApiVersion::v1, caller, conversation))
+  if (auto error = ctx.open_conversation(request, id, kV1, caller, conversation))
     return reply(std::move(*error));
   if (request.msg.body().size() > 256 * 1024)
-    return reply(error_outcome(400, "MalformedData", "The message exceeds 256K characters", ApiVersion::v1));
+    return reply(error_outcome(400, "MalformedData", "The message exceeds 256K characters", kV1));
   json message;
-  if (auto error = parse_json_body(request.msg.body(), message, ApiVersion::v1)) return reply(std::move(*error));
+  if (auto error = parse_json_body(request.msg.body(), message, kV1)) return reply(std::move(*error));
   if (!message.is_object())
-    return reply(error_outcome(400, "MalformedData", "The message must be a JSON object", ApiVersion::v1));
+    return reply(error_outcome(400, "MalformedData", "The message must be a JSON object", kV1));
   json activity = {{"type", "message"}};
   if (message.contains("text")) activity["text"] = message["text"];
   if (message.contains("channelData")) activity["channelData"] = message["channelData"];
@@ -151,7 +147,7 @@ void Service::on_v1_post_message(const RequestContext &request, Reply reply) {
     from = conversation->user_id.empty() ? "user" : conversation->user_id;
   }
   activity["from"] = json{{"id", from}, {"role", "user"}};
-  post_user_activity(conversation, std::move(activity), ApiVersion::v1, std::move(reply), true);
+  ctx.activities.post_user(conversation, std::move(activity), kV1, std::move(reply), true);
 }
 
-}  // namespace dlemu
+}  // namespace dlemu::v1

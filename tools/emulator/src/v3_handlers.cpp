@@ -1,12 +1,12 @@
-// Direct Line 3.0 endpoints (PROTOCOL.md section 1).
-#include "log.hpp"
-#include "multipart.hpp"
-#include "service.hpp"
+#include "v3_handlers.hpp"
+
 #include "util.hpp"
 
-namespace dlemu {
+namespace dlemu::v3 {
 
 namespace {
+constexpr ApiVersion kV3 = ApiVersion::v3;
+
 struct TokenParameters {
   std::string user_id, user_name, locale;
 };
@@ -27,10 +27,10 @@ std::string string_field(const json &object, std::string_view key) {
 std::optional<Outcome> parse_token_parameters(const std::string &body, TokenParameters &out) {
   if (trim(body).empty()) return std::nullopt;
   json parsed;
-  if (auto error = parse_json_body(body, parsed, ApiVersion::v3)) return error;
+  if (auto error = parse_json_body(body, parsed, kV3)) return error;
   if (parsed.is_null()) return std::nullopt;
   if (!parsed.is_object())
-    return error_outcome(400, "MalformedData", "The body must be a JSON object", ApiVersion::v3);
+    return error_outcome(400, "MalformedData", "The body must be a JSON object", kV3);
   if (const json *user = find_ci(parsed, "user"); user && user->is_object()) {
     out.user_id = string_field(*user, "id");
     out.user_name = string_field(*user, "name");
@@ -39,69 +39,57 @@ std::optional<Outcome> parse_token_parameters(const std::string &body, TokenPara
   return std::nullopt;
 }
 
-std::string conversation_body(const std::string &id, const std::string &token, int64_t expires_in,
-                              const std::string *stream_url) {
-  // Ids and tokens are URL-safe: no escaping needed on this hot path.
-  std::string body = "{\"conversationId\":\"" + id + "\",\"token\":\"" + token +
-                     "\",\"expires_in\":" + std::to_string(expires_in);
-  if (stream_url) body += ",\"streamUrl\":\"" + *stream_url + "\"";
-  body += "}";
+json conversation_body(const std::string &id, const std::string &token, int64_t expires_in,
+                       const std::string *stream_url) {
+  json body = {{"conversationId", id}, {"token", token}, {"expires_in", expires_in}};
+  if (stream_url) body["streamUrl"] = *stream_url;
   return body;
 }
 
-// watermark query: absent, empty or "-" mean none; otherwise a decimal sequence number.
-bool read_watermark(const RequestContext &request, std::optional<uint64_t> &out) {
-  auto it = request.query.find("watermark");
-  if (it == request.query.end() || it->second.empty() || it->second == "-") return true;
-  uint64_t v = 0;
-  if (!parse_uint64(it->second, v)) return false;
-  out = v;
-  return true;
-}
+Outcome bad_watermark() { return error_outcome(400, "BadArgument", "Invalid watermark", kV3); }
 }  // namespace
 
-void Service::on_generate(const RequestContext &request, Reply reply) {
+void generate(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
+  if (auto error = ctx.auth.authenticate(request, kV3, caller)) return reply(std::move(*error));
   if (!caller.is_secret)
-    return reply(error_outcome(403, "BadArgument", "Generating a token requires a secret", ApiVersion::v3));
+    return reply(error_outcome(403, "BadArgument", "Generating a token requires a secret", kV3));
   TokenParameters params;
   if (auto error = parse_token_parameters(request.msg.body(), params)) return reply(std::move(*error));
   std::string id = random_id(16);
-  std::string token = issue_conversation_token(id, params.user_id, params.user_name);
-  reply(json_outcome(200, conversation_body(id, token, options_.token_ttl_s, nullptr)));
+  std::string token = ctx.auth.issue_conversation_token(id, params.user_id, params.user_name);
+  reply(json_outcome(200, conversation_body(id, token, ctx.options.token_ttl_s, nullptr)));
 }
 
-void Service::on_refresh(const RequestContext &request, Reply reply) {
+void refresh(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
+  if (auto error = ctx.auth.authenticate(request, kV3, caller)) return reply(std::move(*error));
   if (caller.is_secret)
-    return reply(error_outcome(403, "BadArgument", "Refresh requires a token, not a secret", ApiVersion::v3));
+    return reply(error_outcome(403, "BadArgument", "Refresh requires a token, not a secret", kV3));
   const TokenClaims &c = caller.claims;
-  std::string token = issue_conversation_token(c.conversation_id, c.user_id, c.user_name);
-  reply(json_outcome(200, conversation_body(c.conversation_id, token, options_.token_ttl_s, nullptr)));
+  std::string token = ctx.auth.issue_conversation_token(c.conversation_id, c.user_id, c.user_name);
+  reply(json_outcome(200, conversation_body(c.conversation_id, token, ctx.options.token_ttl_s, nullptr)));
 }
 
-void Service::on_start(const RequestContext &request, Reply reply) {
+void start(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
+  if (auto error = ctx.auth.authenticate(request, kV3, caller)) return reply(std::move(*error));
   TokenParameters params;
   if (auto error = parse_token_parameters(request.msg.body(), params)) return reply(std::move(*error));
   std::shared_ptr<Conversation> conversation;
   std::string token;
-  int64_t expires_in = options_.token_ttl_s;
+  int64_t expires_in = ctx.options.token_ttl_s;
   bool created = false;
   std::string user_id = params.user_id, user_name = params.user_name;
-  int64_t now = clock_.now_seconds();
+  int64_t now = ctx.clock.now_seconds();
   if (caller.is_secret) {
-    conversation = store_.find_or_create(random_id(16), now).first;
-    token = issue_conversation_token(conversation->id, user_id, user_name);
-    created = true;
+    conversation = ctx.store.find_or_create(random_id(16), now).first;
+    token = ctx.auth.issue_conversation_token(conversation->id, user_id, user_name);
   } else {
     user_id = caller.claims.user_id;
     user_name = caller.claims.user_name;
-    store_.erase_if_idle(caller.claims.conversation_id, now - options_.idle_evict_s);
-    conversation = store_.find_or_create(caller.claims.conversation_id, now).first;
+    ctx.store.erase_if_idle(caller.claims.conversation_id, now - ctx.options.idle_evict_s);
+    conversation = ctx.store.find_or_create(caller.claims.conversation_id, now).first;
     token = caller.token;
     expires_in = std::max<int64_t>(0, caller.claims.expires_at - now);
   }
@@ -119,23 +107,22 @@ void Service::on_start(const RequestContext &request, Reply reply) {
     }
   }
   conversation->touch(now);
-  std::string url = stream_url(request, *conversation, user_id, replay_from, std::nullopt);
-  std::string body = conversation_body(conversation->id, token, expires_in, &url);
+  std::string url = ctx.stream_url(request, *conversation, user_id, replay_from);
+  std::string body = dump_json(conversation_body(conversation->id, token, expires_in, &url));
   if (!created) return reply(json_outcome(200, std::move(body)));
-  announce_start(conversation, [reply, body = std::move(body)]() mutable {
+  ctx.activities.announce_start(conversation, [reply, body = std::move(body)]() mutable {
     reply(json_outcome(201, std::move(body)));
   });
 }
 
-void Service::on_reconnect(const RequestContext &request, Reply reply) {
+void reconnect(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
   std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
     return reply(std::move(*error));
   std::optional<uint64_t> watermark;
-  if (!read_watermark(request, watermark))
-    return reply(error_outcome(400, "BadArgument", "Invalid watermark", ApiVersion::v3));
+  if (!parse_watermark(request.query, watermark)) return reply(bad_watermark());
   uint64_t last;
   std::string user_id, user_name;
   {
@@ -145,64 +132,58 @@ void Service::on_reconnect(const RequestContext &request, Reply reply) {
     user_name = conversation->user_name;
   }
   std::string token;
-  int64_t expires_in = options_.token_ttl_s;
+  int64_t expires_in = ctx.options.token_ttl_s;
   if (caller.is_secret) {
-    token = issue_conversation_token(id, user_id, user_name);
+    token = ctx.auth.issue_conversation_token(id, user_id, user_name);
   } else {
     token = caller.token;
-    expires_in = std::max<int64_t>(0, caller.claims.expires_at - clock_.now_seconds());
+    expires_in = std::max<int64_t>(0, caller.claims.expires_at - ctx.clock.now_seconds());
     user_id = caller.claims.user_id;
   }
-  // Without a watermark only activities after this call are replayed (PROTOCOL 1.5.4).
-  std::string url = stream_url(request, *conversation, user_id, last, watermark);
+  // Without a watermark only activities after this call are replayed.
+  std::string url = ctx.stream_url(request, *conversation, user_id, watermark.value_or(last));
   reply(json_outcome(200, conversation_body(id, token, expires_in, &url)));
 }
 
-void Service::on_get_activities(const RequestContext &request, Reply reply) {
+void get_activities(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
   std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
     return reply(std::move(*error));
   std::optional<uint64_t> watermark;
-  if (!read_watermark(request, watermark))
-    return reply(error_outcome(400, "BadArgument", "Invalid watermark", ApiVersion::v3));
-  constexpr uint64_t kPage = 100;
+  if (!parse_watermark(request.query, watermark)) return reply(bad_watermark());
+  // Stored activities are JSON we serialized: the set is assembled without parsing them.
   std::string body = "{\"activities\":[";
-  uint64_t from = watermark.value_or(0), last = from;
-  {
-    std::lock_guard<std::mutex> lock(conversation->mu);
-    const auto &log = conversation->log;
-    uint64_t end = std::min<uint64_t>(log.size(), from + kPage);
-    for (uint64_t seq = from + 1; seq <= end; ++seq) {
-      if (seq > from + 1) body += ',';
-      body += log[seq - 1];
-      last = seq;
-    }
-  }
+  bool first = true;
+  uint64_t last = conversation->read_page(watermark, kPageSize, [&](const std::string &stored) {
+    if (!first) body += ',';
+    body += stored;
+    first = false;
+  });
   body += "],\"watermark\":\"" + std::to_string(last) + "\"}";
   reply(json_outcome(200, std::move(body)));
 }
 
-void Service::on_post_activity(const RequestContext &request, Reply reply) {
+void post_activity(Context &ctx, const RequestContext &request, Reply reply) {
   const std::string &id = request.route.params.at(0);
   Caller caller;
   std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, ApiVersion::v3, caller, conversation))
+  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
     return reply(std::move(*error));
   const std::string &body = request.msg.body();
   if (body.size() > 256 * 1024)
-    return reply(error_outcome(400, "MalformedData", "The activity exceeds 256K characters", ApiVersion::v3));
+    return reply(error_outcome(400, "MalformedData", "The activity exceeds 256K characters", kV3));
   json activity;
-  if (auto error = parse_json_body(body, activity, ApiVersion::v3)) return reply(std::move(*error));
+  if (auto error = parse_json_body(body, activity, kV3)) return reply(std::move(*error));
   if (!activity.is_object())
-    return reply(error_outcome(400, "MalformedData", "The activity must be a JSON object", ApiVersion::v3));
+    return reply(error_outcome(400, "MalformedData", "The activity must be a JSON object", kV3));
   auto type = activity.find("type");
   if (type == activity.end() || !type->is_string() || type->get<std::string>().empty())
-    return reply(error_outcome(400, "MissingProperty", "The activity has no type", ApiVersion::v3));
+    return reply(error_outcome(400, "MissingProperty", "The activity has no type", kV3));
   auto from = activity.find("from");
   if (from != activity.end() && !from->is_object() && !from->is_null())
-    return reply(error_outcome(400, "MalformedData", "from must be an object", ApiVersion::v3));
+    return reply(error_outcome(400, "MalformedData", "from must be an object", kV3));
   if (from == activity.end() || !from->is_object()) activity["from"] = json::object();
   json &sender = activity["from"];
   if (!caller.is_secret && !caller.claims.user_id.empty()) {
@@ -215,98 +196,47 @@ void Service::on_post_activity(const RequestContext &request, Reply reply) {
     sender["id"] = conversation->user_id.empty() ? "user" : conversation->user_id;
   }
   if (!sender.contains("role")) sender["role"] = "user";
-  post_user_activity(conversation, std::move(activity), ApiVersion::v3, std::move(reply), false);
+  ctx.activities.post_user(conversation, std::move(activity), kV3, std::move(reply), false);
 }
 
-void Service::on_session_id(const RequestContext &request, Reply reply) {
+void session_id(Context &ctx, const RequestContext &request, Reply reply) {
   Caller caller;
-  if (auto error = authenticate(request, ApiVersion::v3, caller)) return reply(std::move(*error));
-  reply(json_outcome(200, "{\"sessionId\":\"" + random_id(16) + "\"}"));
+  if (auto error = ctx.auth.authenticate(request, kV3, caller)) return reply(std::move(*error));
+  reply(json_outcome(200, json{{"sessionId", random_id(16)}}));
 }
 
-void Service::on_upload(const RequestContext &request, Reply reply, ApiVersion version) {
+std::optional<Outcome> authorize_stream(Context &ctx, const RequestContext &request, StreamGrant &grant) {
   const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = open_conversation(request, id, version, caller, conversation))
-    return reply(std::move(*error));
-  auto user_it = request.query.find("userId");
-  std::string user_id = user_it == request.query.end() ? "" : user_it->second;
-  if (user_id.empty() && !options_.lenient_upload)
-    return reply(error_outcome(400, "MissingProperty", "The userId query parameter is required", version));
-  if (!caller.is_secret && !caller.claims.user_id.empty()) user_id = caller.claims.user_id;
-  if (user_id.empty()) {
-    std::lock_guard<std::mutex> lock(conversation->mu);
-    user_id = conversation->user_id.empty() ? "user" : conversation->user_id;
-  }
-
-  std::string content_type;
-  if (auto it = request.msg.find(http::field::content_type); it != request.msg.end())
-    content_type = std::string(it->value());
-  std::vector<FormPart> parts;
-  if (auto boundary = multipart_boundary(content_type)) {
-    if (!parse_multipart(request.msg.body(), *boundary, parts))
-      return reply(error_outcome(400, "MalformedData", "Malformed multipart body", version));
-  } else {
-    FormPart single;
-    single.content_type = content_type.empty() ? "application/octet-stream" : content_type;
-    if (auto it = request.msg.find(http::field::content_disposition); it != request.msg.end())
-      single.filename = header_param(it->value(), "filename");
-    single.data = request.msg.body();
-    parts.push_back(std::move(single));
-  }
-
-  const char *activity_type = version == ApiVersion::v1 ? "application/vnd.microsoft.bot.message"
-                                                        : "application/vnd.microsoft.activity";
-  json activity = json{{"type", "message"}};
-  json attachments = json::array();
-  std::string base = public_base(request, false);
-  for (auto &part : parts) {
-    if (media_type(part.content_type) == activity_type) {
-      json parsed;
-      if (auto error = parse_json_body(part.data, parsed, version)) return reply(std::move(*error));
-      if (!parsed.is_object())
-        return reply(error_outcome(400, "MalformedData", "The activity part must be a JSON object", version));
-      if (version == ApiVersion::v1) {
-        // A 1.1 Message: text and channelData carry over.
-        if (parsed.contains("text")) activity["text"] = parsed["text"];
-        if (parsed.contains("channelData")) activity["channelData"] = parsed["channelData"];
-      } else {
-        activity = std::move(parsed);
-        if (!activity.contains("type") || !activity["type"].is_string()) activity["type"] = "message";
-        if (activity.contains("attachments") && activity["attachments"].is_array()) {
-          // DirectLineJS lists the files here without contentUrl; the file parts replace them.
-          json kept = json::array();
-          for (auto &a : activity["attachments"])
-            if (a.is_object() && (a.contains("contentUrl") || a.contains("content"))) kept.push_back(a);
-          attachments = kept;
-        }
+  if (auto fault = ctx.faults.match("stream")) {
+    switch (fault->action) {
+      case FaultAction::status: return injected_status(fault->status, fault->retry_after_s, kV3);
+      case FaultAction::drop:
+      case FaultAction::lose_response:
+      case FaultAction::truncate: {
+        Outcome out = error_outcome(500, "InjectedFault", "Injected fault", kV3);
+        out.delivery = fault->action == FaultAction::truncate ? Delivery::truncate : Delivery::drop;
+        return out;
       }
-      continue;
+      case FaultAction::delay: grant.delay_ms = fault->delay_ms; break;
+      case FaultAction::ws_close_after: grant.ws_close_after = fault->ws_close_after; break;
     }
-    std::string name = part.filename.empty() ? (part.name.empty() ? "file" : part.name) : part.filename;
-    std::string type = part.content_type.empty() ? "application/octet-stream" : part.content_type;
-    std::string file_id = attachments_.put(StoredFile{type, name, std::move(part.data)});
-    std::string url = base + "/attachments/" + file_id + "/" + url_encode(name);
-    attachments.push_back(json{{"contentType", type}, {"contentUrl", url}, {"name", name}});
   }
-  activity["attachments"] = attachments;
-  json from = activity.contains("from") && activity["from"].is_object() ? activity["from"] : json::object();
-  from["id"] = user_id;
-  if (!from.contains("role")) from["role"] = "user";
-  activity["from"] = from;
-  post_user_activity(conversation, std::move(activity), version, std::move(reply),
-                     version == ApiVersion::v1);
+  auto t = request.query.find("t");
+  if (t == request.query.end() || t->second.empty())
+    return error_outcome(401, "BadArgument", "Missing stream token", kV3);
+  TokenClaims claims;
+  TokenCheck check = ctx.auth.verify(t->second, claims);
+  if (check == TokenCheck::expired)
+    return error_outcome(403, "TokenExpired", "Stream URL expired; reconnect to get a new one", kV3);
+  if (check != TokenCheck::ok || claims.kind != TokenKind::stream || claims.conversation_id != id)
+    return error_outcome(403, "BadArgument", "Invalid stream token", kV3);
+  grant.conversation = ctx.find_conversation(id);
+  if (!grant.conversation) return error_outcome(404, "BadArgument", "Unknown conversation", kV3);
+  grant.replay_from = claims.replay_from;
+  auto w = request.query.find("watermark");
+  uint64_t wm = 0;
+  if (w != request.query.end() && parse_uint64(w->second, wm)) grant.replay_from = wm;
+  return std::nullopt;
 }
 
-void Service::on_attachment(const RequestContext &request, Reply reply) {
-  auto file = attachments_.get(request.route.params.at(0));
-  if (!file) return reply(error_outcome(404, "NotFound", "Unknown attachment", ApiVersion::v3));
-  HttpResponse res{http::status::ok, 11};
-  res.set(http::field::content_type, file->content_type);
-  res.body() = file->data;
-  res.prepare_payload();
-  reply(Outcome{std::move(res)});
-}
-
-}  // namespace dlemu
+}  // namespace dlemu::v3
