@@ -1,6 +1,6 @@
 """Every `directline` subcommand against a real emulator speaking Direct Line 3.0.
 
-Numbers in test names refer to the conformance checklist (PROTOCOL.md section 6)."""
+Numbers in test names refer to the checklist in docs/protocol.md (section 6)."""
 from __future__ import annotations
 
 import json
