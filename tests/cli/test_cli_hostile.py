@@ -3,60 +3,27 @@ chat on --conversation) must stop with a protocol error after a bounded number o
 not loop on GET activities."""
 from __future__ import annotations
 
-import json
 import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator, List, Tuple
+from typing import Iterator, Tuple
 
 import pytest
 
-from clitools import EXIT, cli_binary
+from clitools import EXIT, JsonServer, cli_binary
 
 ACTIVITY = {"type": "message", "id": "c|0000001", "text": "again", "from": {"id": "bot"}}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # the CLI hangs up on its keep-alive connection when it exits
-
-
-class Hostile:
+class Hostile(JsonServer):
     """GET .../activities answers with `page(n)` for the n-th request (from 0)."""
 
-    def __init__(self, page: Callable[[int], Tuple[list, str]]) -> None:
-        self.requests: List[str] = []
-        outer = self
+    def __init__(self, page) -> None:
+        def answer(n: int, path: str) -> Tuple[int, dict]:
+            activities, watermark = page(n)
+            return 200, {"activities": activities, "watermark": watermark}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as a real service
-            disable_nagle_algorithm = True
-
-            def do_GET(self) -> None:  # noqa: N802
-                n = len(outer.requests)
-                outer.requests.append(self.path)
-                activities, watermark = page(n)
-                body = json.dumps({"activities": activities, "watermark": watermark}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}/v3/directline"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(answer)
+        self.endpoint = self.base_url + "/v3/directline"
 
 
 def run(endpoint: str, *args: str) -> Tuple[subprocess.CompletedProcess, float]:

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -68,23 +69,25 @@ bool LiveText::fits_one_line(const std::string &text) const {
   return text.find('\n') == std::string::npos && text.size() < static_cast<size_t>(width_);
 }
 
-void LiveText::update(const std::string &stream_id, const std::string &text) {
-  if (!terminal_) {
-    if (open_ && stream_ == stream_id && shown_ == text) return;
+void LiveText::update(const std::string &stream_id, int sequence, const std::string &text) {
+  if (std::find(closed_.begin(), closed_.end(), stream_id) != closed_.end()) return;
+  if (open_ && stream_ == stream_id) {
+    if (sequence > 0 && sequence < sequence_) return;
+  } else {
+    end_line();
     open_ = true;
     stream_ = stream_id;
-    shown_ = text;
-    print_line(text);
-    return;
-  }
-  if (open_ && stream_ != stream_id) end_line();
-  if (!open_) {
-    open_ = true;
-    stream_ = stream_id;
+    sequence_ = 0;
     shown_.clear();
   }
+  if (sequence > 0) sequence_ = sequence;
+  show(text);
+}
+
+void LiveText::show(const std::string &text) {
   if (text == shown_) return;
-  if (fits_one_line(shown_) && fits_one_line(text))
+  if (!terminal_) print_line(text);
+  else if (fits_one_line(shown_) && fits_one_line(text))
     write_stdout("\r" + text + "\x1b[K");  // erase what a longer earlier text left
   else if (text.compare(0, shown_.size(), shown_) == 0)
     write_stdout(text.substr(shown_.size()));  // grown past one row: append only
@@ -94,14 +97,18 @@ void LiveText::update(const std::string &stream_id, const std::string &text) {
 }
 
 void LiveText::message(const std::string &stream_id, const std::string &text) {
-  const bool ends_open_stream = open_ && !stream_id.empty() && stream_ == stream_id;
-  if (terminal_ && ends_open_stream) {
-    update(stream_id, text);
-    write_stdout("\n");
-    open_ = false;
-    return;
+  if (!stream_id.empty()) {
+    closed_.push_back(stream_id);
+    if (closed_.size() > 64) closed_.pop_front();
   }
-  if (ends_open_stream) open_ = false;
+  if (open_ && !stream_id.empty() && stream_ == stream_id) {
+    open_ = false;
+    if (terminal_) {  // the final text replaces the live line
+      show(text);
+      write_stdout("\n");
+      return;
+    }
+  }
   end_line();
   print_line(text);
 }

@@ -3,6 +3,7 @@
 // thread and the main thread never interleave.
 #pragma once
 
+#include <deque>
 #include <string>
 
 namespace dlcli {
@@ -27,8 +28,10 @@ void install_log_level(const std::string &level);
 class LiveText {
  public:
   explicit LiveText(bool terminal);
-  // A chunk of stream `stream_id` carrying the text so far.
-  void update(const std::string &stream_id, const std::string &text);
+  // A chunk of stream `stream_id` carrying the text so far (it replaces the
+  // text before, may even shorten it). Stale chunks (a lower `sequence`) and
+  // chunks of a stream already closed by its final message are dropped.
+  void update(const std::string &stream_id, int sequence, const std::string &text);
   // A complete message: closes the live line when it ends stream `stream_id`
   // (empty: not streamed), else prints the text as a line of its own.
   void message(const std::string &stream_id, const std::string &text);
@@ -37,11 +40,14 @@ class LiveText {
 
  private:
   bool fits_one_line(const std::string &text) const;
+  void show(const std::string &text);
   bool terminal_;
   int width_ = 80;
   bool open_ = false;
   std::string stream_;
+  int sequence_ = 0;
   std::string shown_;
+  std::deque<std::string> closed_;  // the last streams closed, to drop late chunks
 };
 
 }  // namespace dlcli

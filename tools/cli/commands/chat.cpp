@@ -95,7 +95,7 @@ class ReplyPrinter {
     const bool has_text = text && !text->empty();
     const std::string stream = activity.stream_id().value_or("");
     if (type == "typing") {
-      if (!stream.empty() && has_text) live_.update(stream, *text);
+      if (!stream.empty() && has_text) live_.update(stream, activity.stream_sequence(), *text);
       return;
     }
     const auto signin = activity.signin_url();
