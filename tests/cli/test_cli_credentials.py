@@ -40,6 +40,12 @@ def test_secret_from_stdin(cli: Cli) -> None:
     assert cli.ok("generate-token", "--secret-stdin", input=cli.emulator.secret + "\n")["token"]
 
 
+def test_secret_file_dash_reads_stdin(cli: Cli) -> None:
+    assert cli.ok("generate-token", "--secret-file", "-", input=cli.emulator.secret + "\n")["token"]
+    r = cli.run("chat", "--secret-file", "-", input=cli.emulator.secret + "\n")  # stdin is the chat
+    assert r.returncode == EXIT["usage"] and "give --secret-file a file" in r.stderr, r.stderr
+
+
 def test_no_secret_is_a_usage_error(cli: Cli) -> None:
     r = cli.run("generate-token")
     assert r.returncode == EXIT["usage"] and "no secret" in r.stderr
