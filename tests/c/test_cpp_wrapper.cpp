@@ -257,3 +257,54 @@ TEST_CASE("cpp_fetch_token_error_carries_the_status", "[cpp]") {
                          return e.code() == DL_EINVALID;
                        }));
 }
+
+TEST_CASE("cpp_agent_token_region_greeting_stream_and_sign_in", "[cpp]") {
+  EmulatorProcess emu({"--stream-delay", "10"});
+  auto lookup = client_for(emu);
+  const std::string url =
+      emu.base_url() + "/powervirtualagents/botsbyschema/emulator.agent/directline/token?api-version=2022-03-01-preview";
+  const std::string endpoint = lookup.fetch_regional_endpoint(url);
+  CHECK(endpoint == emu.base_url() + "/v3/directline");
+  auto token = lookup.fetch_token(url);
+  REQUIRE(token.conversation_id());
+  CHECK(token.expires_in() > 0);
+
+  directline::Client client(directline::ClientOptions{}.with_endpoint(endpoint).with_stream_replies(true));
+  auto conversation = client.start_conversation(token.value(), directline::StartOptions{}.with_send_start_event(true));
+  CHECK(conversation.id() == *token.conversation_id());
+  const std::string me = conversation.user_id().value_or("");
+  auto greeting = next_reply(conversation);
+  REQUIRE(greeting);
+  CHECK_FALSE(greeting->stream_id());
+
+  conversation.send_message(me, "one two three");
+  std::vector<int> sequences;
+  std::optional<std::string> stream;
+  std::optional<directline::Activity> final_message;
+  for (int i = 0; i < 40 && !final_message; ++i) {
+    auto a = conversation.next_activity(500ms);
+    if (!a || a->from_id() == me) continue;
+    if (a->type() == "typing") {
+      REQUIRE(a->stream_id());
+      if (!stream) stream = a->stream_id();
+      CHECK(a->stream_id() == stream);
+      CHECK(a->stream_type() == std::optional<std::string>("streaming"));
+      sequences.push_back(a->stream_sequence());
+    } else if (a->type() == "message") {
+      final_message = a;
+    }
+  }
+  REQUIRE(final_message);
+  CHECK(final_message->text() == std::optional<std::string>("echo: one two three"));
+  CHECK(final_message->stream_id() == stream);
+  CHECK(final_message->stream_type() == std::optional<std::string>("final"));
+  CHECK(final_message->stream_sequence() == 0);
+  REQUIRE(sequences.size() >= 3);
+  for (size_t i = 0; i < sequences.size(); ++i) CHECK(sequences[i] == static_cast<int>(i) + 1);
+
+  conversation.send_message(me, "login");
+  auto card = next_reply(conversation);
+  REQUIRE(card);
+  REQUIRE(card->signin_url());
+  CHECK(card->signin_url()->rfind(emu.base_url() + "/signin?", 0) == 0);
+}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
@@ -146,3 +149,27 @@ class JsonServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class Terminal:
+    """A pseudo-terminal to give the CLI as its stdout; collects what the CLI writes to it."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = pty.openpty()
+        self.output = bytearray()
+
+    def started(self) -> None:
+        """Call once the CLI runs: only it holds the terminal's other end from then on."""
+        os.close(self.slave)
+
+    def read_until(self, needle: bytes, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.output and time.monotonic() < deadline:
+            if select.select([self.master], [], [], 0.2)[0]:
+                try:
+                    self.output.extend(os.read(self.master, 4096))
+                except OSError:  # EIO: the CLI has exited
+                    return
+
+    def close(self) -> None:
+        os.close(self.master)

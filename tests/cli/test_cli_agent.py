@@ -5,18 +5,14 @@ prints them, on a pipe and on a terminal, with the bot's side played through the
 admin route."""
 from __future__ import annotations
 
-import os
-import pty
-import select
 import subprocess
-import time
 from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 
-from clitools import EXIT, Cli, Emulator, JsonServer, admin, free_port
+from clitools import EXIT, Cli, Emulator, JsonServer, Terminal, admin, free_port
 
 API = "api-version=2022-03-01-preview"
 
@@ -166,32 +162,21 @@ def test_chat_on_a_pipe_prints_one_line_per_update(cli: Cli) -> None:
 
 def test_chat_on_a_terminal_rewrites_the_line_as_the_text_grows(cli: Cli) -> None:
     cid = cli.start()["conversationId"]
-    master, slave = pty.openpty()
+    term = Terminal()
     proc = subprocess.Popen(cli.argv("chat", "--conversation", cid), env=cli.env(cli.secret_env()),
-                            stdin=subprocess.PIPE, stdout=slave, stderr=subprocess.PIPE)
-    os.close(slave)
-    output = bytearray()
-
-    def read_until(needle: bytes, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in output and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.2)[0]:
-                try:
-                    output.extend(os.read(master, 4096))
-                except OSError:  # EIO: the CLI closed the terminal
-                    return
-
+                            stdin=subprocess.PIPE, stdout=term.slave, stderr=subprocess.PIPE)
+    term.started()
     try:
         assert proc.stderr is not None
         assert b"listening to conversation" in proc.stderr.readline()
-        play_a_streamed_answer(cli.emulator, cid, lambda: read_until(b"ready\r\n"))
-        read_until(SIGNIN.encode())
+        play_a_streamed_answer(cli.emulator, cid, lambda: term.read_until(b"ready\r\n"))
+        term.read_until(SIGNIN.encode())
         proc.wait(timeout=30)
     finally:
         proc.kill()
-        os.close(master)
+        term.close()
     assert proc.returncode == 0
-    text = output.decode()
+    text = term.output.decode()
     # Each update goes back to the start of the line and erases the rest; the final message
     # replaces the live line and ends it.
     assert "\rA quick\x1b[K\rA quick brown fox\x1b[K\rA quick brown fox jumped.\x1b[K\r\n" in text, repr(text)
