@@ -149,13 +149,24 @@ def test_usage_errors_exit_2(cli: Cli, args, fragment: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["generate-token", "start-conversation", "refresh-token", "reconnect",
-                                     "send", "activities", "upload", "end", "listen", "chat"])
+                                     "send", "activities", "upload", "end", "listen", "chat",
+                                     "fetch-token"])
 def test_help_per_subcommand(cli: Cli, command: str) -> None:
     r = cli.run(command, "--help")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"usage: directline {command}")
     assert "--endpoint" in r.stdout
     assert cli.run("help", command).stdout == r.stdout
+
+
+def test_help_command_without_topic_and_its_own_help(cli: Cli) -> None:
+    top = cli.run("--help")
+    assert top.returncode == 0 and top.stdout.startswith("usage: directline [options] COMMAND")
+    assert "fetch-token" in top.stdout and "chat" in top.stdout
+    assert cli.run("help").stdout == top.stdout
+    for args in (("help", "--help"), ("help", "help")):
+        r = cli.run(*args)
+        assert r.returncode == 0 and r.stdout.startswith("usage: directline help [COMMAND]"), r.stderr
 
 
 def test_version(cli: Cli) -> None:

@@ -174,7 +174,9 @@ CommandLine::CommandLine(Options &options)
   global(app_->add_flag("--version", o.version, "print the library version"));
 
   // `directline help [COMMAND]`: hidden (no group), same text as --help.
-  app_->add_subcommand("help", "show help")->group("")->add_option("topic", help_topic_);
+  CLI::App *help_command = app_->add_subcommand("help", "show help");
+  help_command->group("")->add_option("topic", help_topic_, "a command")->type_name("COMMAND");
+  help->docs["help"] = {"help [COMMAND]", ""};
 }
 
 CommandLine::~CommandLine() = default;
@@ -263,7 +265,7 @@ void CommandLine::wait(CLI::App *cmd, const std::string &help) {
 }
 
 std::string CommandLine::help_for(const std::string &command) const {
-  if (command.empty()) return app_->help();
+  if (command.empty()) return app_->get_formatter()->make_help(app_.get(), "", CLI::AppFormatMode::Normal);
   return app_->get_subcommand(command)->help();
 }
 
@@ -311,7 +313,7 @@ std::optional<int> CommandLine::parse(int argc, char **argv) {
   }
   if (cmd && cmd->get_name() == "help") {
     if (!cmd->remaining().empty() || !app_->remaining().empty()) check_leftovers(cmd);
-    if (!help_topic_.empty() && !runs_.count(help_topic_))
+    if (!help_topic_.empty() && help_topic_ != "help" && !runs_.count(help_topic_))
       throw UsageError("unknown command '" + help_topic_ + "'", "");
     std::cout << help_for(help_topic_);
     return kExitOk;
