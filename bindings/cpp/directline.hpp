@@ -251,6 +251,10 @@ class Activity {
   std::string from_id() const { return detail::copy(dl_activity_from_id(handle_.get())); }
   /// True for this conversation's own posts echoed back by the service.
   bool is_own() const { return dl_activity_is_own(handle_.get()) != 0; }
+  /// The id of the activity this one answers (replyToId); nullopt when none.
+  std::optional<std::string> reply_to_id() const {
+    return detail::copy_optional(dl_activity_reply_to_id(handle_.get()));
+  }
   /// The stream a streamed reply's chunk or final message belongs to; nullopt when not streamed.
   std::optional<std::string> stream_id() const {
     return detail::copy_optional(dl_activity_stream_id(handle_.get()));

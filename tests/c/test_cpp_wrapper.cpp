@@ -73,7 +73,8 @@ TEST_CASE("cpp_18_token_start_send_and_reply_v3", "[cpp]") {
   REQUIRE(reply);
   CHECK(reply->text() == std::optional<std::string>("echo: hi"));
   CHECK(reply->from_id() == "bot");
-  CHECK(reply->json().find("\"replyToId\"") != std::string::npos);
+  CHECK(reply->reply_to_id() == id);
+  CHECK_FALSE(own->reply_to_id());
   CHECK(conversation.watermark());
 
   directline::Activity copy = *reply;  // shared, immutable

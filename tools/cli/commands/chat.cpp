@@ -191,9 +191,7 @@ int run_chat(const Options &o) {
       }
       if (!activity || activity->is_own() || activity->from_id() == me) continue;
       printer.print(*activity);
-      if (activity->type() == "typing") continue;
-      json parsed = json::parse(activity->json(), nullptr, false);
-      replies.seen(string_field(parsed, "replyToId"));
+      if (activity->type() != "typing") replies.seen(activity->reply_to_id().value_or(""));
     }
   });
   struct Joiner {
