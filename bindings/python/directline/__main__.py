@@ -16,6 +16,7 @@ def executable() -> Path:
 
 
 def main() -> int:
+    """Execs the native CLI with this process's arguments; returns 1 only if it cannot run."""
     binary = executable()
     try:
         # Replaces this process: signals, stdin/stdout and the exit code are the CLI's own.
