@@ -150,6 +150,10 @@ struct ClientOptions {
   std::chrono::milliseconds polling_interval{0};
   bool disable_auto_refresh = false;
   bool stream_replies = false;  ///< posted messages ask for a streamed reply ("deliveryMode": "stream")
+  int max_response_bytes = 0;   ///< largest response body accepted; 0: 8 MiB
+  std::chrono::milliseconds reconnect_base_delay{0};  ///< stream reconnect backoff, first ceiling; 0: 1 s
+  std::chrono::milliseconds reconnect_max_delay{0};   ///< stream reconnect backoff cap; 0: 15 s
+  int receive_queue_limit = 0;  ///< activities received but not yet taken before reading pauses; 0: 1000
 
   ClientOptions &with_endpoint(std::string v) { endpoint = std::move(v); return *this; }
   ClientOptions &with_api_version(ApiVersion v) { api_version = v; return *this; }
@@ -167,6 +171,10 @@ struct ClientOptions {
   ClientOptions &with_polling_interval(std::chrono::milliseconds v) { polling_interval = v; return *this; }
   ClientOptions &with_disable_auto_refresh(bool v) { disable_auto_refresh = v; return *this; }
   ClientOptions &with_stream_replies(bool v) { stream_replies = v; return *this; }
+  ClientOptions &with_max_response_bytes(int v) { max_response_bytes = v; return *this; }
+  ClientOptions &with_reconnect_base_delay(std::chrono::milliseconds v) { reconnect_base_delay = v; return *this; }
+  ClientOptions &with_reconnect_max_delay(std::chrono::milliseconds v) { reconnect_max_delay = v; return *this; }
+  ClientOptions &with_receive_queue_limit(int v) { receive_queue_limit = v; return *this; }
 
   /// The C struct; its strings point into *this, so keep *this alive while it is used.
   dl_client_options to_c() const {
@@ -190,6 +198,10 @@ struct ClientOptions {
     o.polling_interval_ms = ms(polling_interval);
     o.disable_auto_refresh = disable_auto_refresh ? 1 : 0;
     o.stream_replies = stream_replies ? 1 : 0;
+    o.max_response_bytes = max_response_bytes;
+    o.reconnect_base_delay_ms = ms(reconnect_base_delay);
+    o.reconnect_max_delay_ms = ms(reconnect_max_delay);
+    o.receive_queue_limit = receive_queue_limit;
     return o;
   }
 };

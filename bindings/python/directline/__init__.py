@@ -1,8 +1,9 @@
 """directline: a client for the Bot Framework Direct Line API (3.0 and 1.1).
 
 A thin Python layer over the native libdirectline (the same C++ core as the C,
-C++, C# and Java bindings). Activities travel in and out as plain dicts; errors
-are DirectLineError subclasses; every network wait releases the GIL.
+C++, C# and Java bindings). Activities travel in and out as dicts (received ones
+are Activity, a dict with a few read-only properties); errors are DirectLineError
+subclasses; every network wait releases the GIL.
 
 Example::
 
@@ -17,6 +18,19 @@ Example::
                     print(activity["text"])
                     break
 
+A Copilot Studio agent (token endpoint, its region, greeting, streamed answer)::
+
+    url = "https://.../powervirtualagents/botsbyschema/<schema>/directline/token?api-version=..."
+    with directline.Client() as bootstrap:
+        endpoint = bootstrap.fetch_regional_endpoint(url)
+        token = bootstrap.fetch_token(url)
+    with directline.Client(endpoint, stream_replies=True) as client, \\
+            client.start_conversation(token, locale="en-US", send_start_event=True) as conversation:
+        greeting = next(a for a in conversation if a["type"] == "message" and not a.is_own)
+        sent = conversation.send_message("What can you do?")
+        for update in conversation.stream_reply(sent, timeout=60):
+            print(update.text)
+
 ``directline.aio`` has the same API as coroutines; ``python -m directline`` is a CLI.
 """
 from __future__ import annotations
@@ -27,8 +41,8 @@ except ImportError as e:  # e.g. importing the source tree without a build
     raise ImportError("directline: the compiled module directline._directline (or its "
                       "libdirectline.so.1) cannot be loaded; install the wheel (pip install .) "
                       f"or build the _directline target: {e}") from e
-from ._client import (DEFAULT_USER_ID, Activity, Client, Conversation, Token, UploadFile,
-                      UploadSource)
+from ._client import (DEFAULT_USER_ID, Activity, Client, Conversation, ReplyUpdate, Token,
+                      UploadFile, UploadSource)
 from ._errors import (BadRequestError, BotError, ConflictError, ConversationClosedError,
                       ConversationEndedError, DirectLineError, DirectLineTimeoutError,
                       ForbiddenError, InsecureTransportError, InternalError,
@@ -47,7 +61,7 @@ def library_version() -> str:
 
 __all__ = [
     "__version__", "library_version", "DEFAULT_USER_ID",
-    "Activity", "Client", "Conversation", "Token", "UploadFile", "UploadSource",
+    "Activity", "Client", "Conversation", "ReplyUpdate", "Token", "UploadFile", "UploadSource",
     "DirectLineError", "InvalidArgumentError", "UnauthorizedError", "ForbiddenError",
     "TokenExpiredError", "NotFoundError", "ConflictError", "ThrottledError", "BotError",
     "ServerError", "NetworkError", "DirectLineTimeoutError", "TLSError", "ProtocolError",

@@ -53,6 +53,12 @@ class DirectLineError(Exception):
         self.service_code = service_code
         self.retry_after = retry_after
 
+    @property
+    def result_name(self) -> str:
+        """The C name of ``code``, e.g. ``"DL_ETOKEN_EXPIRED"`` (``"DL_UNKNOWN"`` if none)."""
+        from . import _directline  # here: this module is imported by the compiled one
+        return _directline.result_name(self.code)
+
     def __str__(self) -> str:
         details = []
         if self.http_status:
@@ -131,7 +137,8 @@ class NetworkError(DirectLineError, ConnectionError):
 
 
 class DirectLineTimeoutError(DirectLineError, TimeoutError):
-    """A request timed out. Also the builtin TimeoutError (named so it does not shadow it)."""
+    """A request timed out, or a streamed reply stopped growing. Also the builtin
+    TimeoutError (named so it does not shadow it)."""
     default_code = -11
 
 

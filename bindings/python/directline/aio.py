@@ -19,7 +19,11 @@ event loop never blocks::
     asyncio.run(main())
 
 Cancelling a task waiting in next_activity() loses nothing: an activity that
-arrives meanwhile is returned by the next call.
+arrives meanwhile is returned by the next call. A streamed reply::
+
+    sent = await conversation.send_message("What is Direct Line?")
+    async for update in conversation.stream_reply(sent, timeout=30):
+        print(update.text)
 """
 from __future__ import annotations
 
@@ -33,8 +37,8 @@ from typing import (Any, AsyncIterator, Callable, Dict, Iterable, Mapping, Optio
                     TypeVar, Union)
 
 from . import _client
-from ._client import DEFAULT_USER_ID, Activity, Token, UploadSource
-from ._errors import InvalidArgumentError
+from ._client import Activity, ReplyUpdate, Token, UploadSource
+from ._errors import DirectLineTimeoutError, InvalidArgumentError
 
 __all__ = ["Client", "Conversation"]
 
@@ -133,6 +137,11 @@ class Conversation:
         """The last watermark seen by receiving; None before any."""
         return self._sync.watermark
 
+    @property
+    def user_id(self) -> Optional[str]:
+        """The user id of a conversation started with start options; None otherwise."""
+        return self._sync.user_id
+
     async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
         if self._sync.closed:
             return fn(*args)  # raises ConversationClosedError at once: no pool needed
@@ -150,16 +159,16 @@ class Conversation:
         """Posts one activity dict; returns its id (None with 1.1)."""
         return await self._run(self._sync.post_activity, activity)
 
-    async def send_message(self, text: str, user_id: str = DEFAULT_USER_ID) -> Optional[str]:
+    async def send_message(self, text: str, user_id: Optional[str] = None) -> Optional[str]:
         """Posts a text message from ``user_id``; returns its id."""
         return await self._run(self._sync.send_message, text, user_id)
 
-    async def upload(self, files: Iterable[UploadSource], user_id: str = DEFAULT_USER_ID,
+    async def upload(self, files: Iterable[UploadSource], user_id: Optional[str] = None,
                      activity: Optional[Mapping[str, Any]] = None) -> Optional[str]:
         """Uploads files as one message (see directline.Conversation.upload)."""
         return await self._run(self._sync.upload, list(files), user_id, activity)
 
-    async def end(self, user_id: str = DEFAULT_USER_ID) -> Optional[str]:
+    async def end(self, user_id: Optional[str] = None) -> Optional[str]:
         """Ends the conversation (posts endOfConversation)."""
         return await self._run(self._sync.end, user_id)
 
@@ -180,7 +189,8 @@ class Conversation:
         await self._run(self._sync.set_token, token)
 
     async def next_activity(self, timeout: Optional[float] = None) -> Optional[Activity]:
-        """Waits for the next activity (dict); None on timeout, or once ended or closed."""
+        """Waits for the next activity (an Activity, a dict); None on timeout, or once ended
+        or closed. Activities stream_reply set aside come first."""
         if timeout is not None:
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
                     or math.isnan(timeout) or timeout < 0:
@@ -190,28 +200,37 @@ class Conversation:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         async with self._receive_lock:
-            while True:
-                if self._pending is None and self._sync.closed:
-                    return None
-                if self._pending is None:
-                    wait = _WAIT_SLICE_S if deadline is None else max(
-                        0.0, min(_WAIT_SLICE_S, deadline - loop.time()))
-                    self._pending = asyncio.ensure_future(
-                        self._pool.run(self._sync.next_activity, wait))
-                pending = self._pending
-                try:
-                    # shield: a cancelled caller leaves the wait running; its result
-                    # (possibly an activity) is picked up by the next call.
-                    activity = await asyncio.shield(pending)
-                finally:
-                    if pending.done():
-                        self._pending = None
-                if activity is not None:
-                    return activity
-                if self._sync.closed or self._sync.ended:
-                    return None
-                if deadline is not None and loop.time() >= deadline:
-                    return None
+            aside = self._sync._pop_set_aside()
+            if aside is not None:
+                return aside
+            return await self._receive(deadline)
+
+    async def _receive(self, deadline: Optional[float]) -> Optional[Activity]:
+        """Reads the next received activity (not the set-aside ones) until the loop time
+        ``deadline``; the caller holds _receive_lock."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._pending is None and self._sync.closed:
+                return None
+            if self._pending is None:
+                wait = _WAIT_SLICE_S if deadline is None else max(
+                    0.0, min(_WAIT_SLICE_S, deadline - loop.time()))
+                self._pending = asyncio.ensure_future(
+                    self._pool.run(self._sync._receive, wait))
+            pending = self._pending
+            try:
+                # shield: a cancelled caller leaves the wait running; its result
+                # (possibly an activity) is picked up by the next call.
+                activity = await asyncio.shield(pending)
+            finally:
+                if pending.done():
+                    self._pending = None
+            if activity is not None:
+                return activity
+            if self._sync.closed or self._sync.ended:
+                return None
+            if deadline is not None and loop.time() >= deadline:
+                return None
 
     def __aiter__(self) -> AsyncIterator[Activity]:
         return self._iterate()
@@ -222,6 +241,41 @@ class Conversation:
             if activity is None:
                 return
             yield activity
+
+    async def stream_reply(self, sent_id: Optional[str],
+                           timeout: float = 60.0) -> AsyncIterator[ReplyUpdate]:
+        """Yields the reply to ``sent_id`` as it grows, ending with the final message
+        (``async for``; see directline.Conversation.stream_reply for the rules).
+
+        DirectLineTimeoutError when no update came within ``timeout`` seconds.
+        """
+        turn = _client._ReplyTurn(_client._check_text("sent_id", sent_id))
+        wait = _client._check_timeout(timeout)
+        for update in self._sync._claim_set_aside(turn):
+            yield update
+            if update.final:
+                return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            if loop.time() >= deadline:
+                raise DirectLineTimeoutError(f"no update of the reply within {wait:g} s",
+                                             code=-11)
+            # The lock is held per read, never across a yield: a caller that stops
+            # iterating must not block next_activity().
+            async with self._receive_lock:
+                activity = await self._receive(deadline)
+            if activity is None:
+                self._sync._check_receiving()
+                continue
+            taken = turn.take(activity)
+            if taken is None:
+                self._sync._keep_set_aside(activity)
+            elif isinstance(taken, ReplyUpdate):
+                yield taken
+                if taken.final:
+                    return
+                deadline = loop.time() + wait
 
     async def close(self) -> None:
         """Stops receiving and releases the native handle (waiters get None). Idempotent."""
@@ -292,10 +346,26 @@ class Client:
         """Refreshes (3.0) or renews (1.1) a token."""
         return await self._run(self._sync.refresh_token, token, conversation_id)
 
-    async def start_conversation(self, credential: Union[str, Token]) -> Conversation:
-        """Starts a conversation with a secret or a token."""
-        return Conversation(await self._run(self._sync.start_conversation, credential),
-                            self._pool)
+    async def fetch_token(self, token_endpoint_url: str) -> Token:
+        """GETs a token endpoint without credentials (see directline.Client.fetch_token)."""
+        return await self._run(self._sync.fetch_token, token_endpoint_url)
+
+    async def fetch_regional_endpoint(self, token_endpoint_url: str) -> str:
+        """The agent's regional Direct Line endpoint (see directline.Client.fetch_regional_endpoint)."""
+        return await self._run(self._sync.fetch_regional_endpoint, token_endpoint_url)
+
+    async def start_conversation(self, credential: Union[str, Token], *,
+                                 user_id: Optional[str] = None, user_name: Optional[str] = None,
+                                 locale: Optional[str] = None,
+                                 local_timezone: Optional[str] = None,
+                                 send_start_event: bool = False) -> Conversation:
+        """Starts a conversation with a secret or a token, with optional start options
+        (see directline.Client.start_conversation)."""
+        start = functools.partial(self._sync.start_conversation, user_id=user_id,
+                                  user_name=user_name, locale=locale,
+                                  local_timezone=local_timezone,
+                                  send_start_event=send_start_event)
+        return Conversation(await self._run(start, credential), self._pool)
 
     async def open_conversation(self, credential: Union[str, Token], conversation_id: str,
                                 watermark: Optional[str] = None) -> Conversation:

@@ -28,6 +28,16 @@ TokenTuple to_tuple(const directline::Token &t) {
   return {t.value(), t.conversation_id(), t.expires_in()};
 }
 
+// (json, is_own, reply_to_id, stream_id, stream_type, stream_sequence, signin_url): what
+// the C accessors say, so Python never re-parses streaminfo or cards itself.
+using ActivityTuple = std::tuple<std::string, bool, std::optional<std::string>, std::optional<std::string>,
+                                 std::optional<std::string>, int, std::optional<std::string>>;
+
+ActivityTuple to_tuple(const directline::Activity &a) {
+  return {a.json(),      a.is_own(),        a.reply_to_id(), a.stream_id(),
+          a.stream_type(), a.stream_sequence(), a.signin_url()};
+}
+
 bool interpreter_finalizing() {
 #if PY_VERSION_HEX >= 0x030D0000
   return Py_IsFinalizing() != 0;
@@ -99,6 +109,9 @@ PYBIND11_MODULE(_directline, m) {
         "Version of the loaded libdirectline (dl_version_string()).");
   m.def("result_string", &directline::result_string, py::arg("code"),
         "Short description of a dl_result code.");
+  m.def(
+      "result_name", [](int code) { return std::string(dl_result_name(code)); }, py::arg("code"),
+      "Enumerator name of a dl_result code (\"DL_ETOKEN_EXPIRED\"; \"DL_UNKNOWN\" if none).");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -116,6 +129,7 @@ PYBIND11_MODULE(_directline, m) {
       .def_property_readonly("is_new", [](PyConversation &c) { return c.get().is_new(); })
       .def_property_readonly("is_ended", [](PyConversation &c) { return c.get().is_ended(); })
       .def_property_readonly("watermark", [](PyConversation &c) { return c.get().watermark(); })
+      .def_property_readonly("user_id", [](PyConversation &c) { return c.get().user_id(); })
       .def(
           "post_activity",
           [](PyConversation &c, const std::string &activity_json) {
@@ -178,15 +192,15 @@ PYBIND11_MODULE(_directline, m) {
           py::arg("token"))
       .def(
           "next_activity",
-          // (json, is_own) or None when nothing arrived within timeout_ms.
-          [](PyConversation &c, int timeout_ms) -> std::optional<std::pair<std::string, bool>> {
+          // An ActivityTuple, or None when nothing arrived within timeout_ms.
+          [](PyConversation &c, int timeout_ms) -> std::optional<ActivityTuple> {
             std::optional<directline::Activity> activity;
             {
               py::gil_scoped_release no_gil;
               activity = c.get().next_activity(timeout_ms);
             }
             if (!activity) return std::nullopt;
-            return std::make_pair(activity->json(), activity->is_own());
+            return to_tuple(*activity);
           },
           py::arg("timeout_ms"))
       .def("close",
@@ -202,7 +216,9 @@ PYBIND11_MODULE(_directline, m) {
                        int retry_base_delay_ms, std::optional<std::string> user_agent,
                        std::optional<std::string> proxy, std::optional<std::string> ca_file,
                        bool insecure_skip_tls_verify, bool allow_insecure_http, int receive_mode,
-                       int polling_interval_ms, bool disable_auto_refresh) {
+                       int polling_interval_ms, bool disable_auto_refresh, bool stream_replies,
+                       int max_response_bytes, int reconnect_base_delay_ms, int reconnect_max_delay_ms,
+                       int receive_queue_limit) {
              directline::ClientOptions o;
              o.endpoint = endpoint.value_or("");
              o.api_version = static_cast<directline::ApiVersion>(api_version);
@@ -219,6 +235,11 @@ PYBIND11_MODULE(_directline, m) {
              o.receive_mode = static_cast<directline::ReceiveMode>(receive_mode);
              o.polling_interval = ms(polling_interval_ms);
              o.disable_auto_refresh = disable_auto_refresh;
+             o.stream_replies = stream_replies;
+             o.max_response_bytes = max_response_bytes;
+             o.reconnect_base_delay = ms(reconnect_base_delay_ms);
+             o.reconnect_max_delay = ms(reconnect_max_delay_ms);
+             o.receive_queue_limit = receive_queue_limit;
              return std::make_unique<PyClient>(o);
            }),
            py::kw_only(), py::arg("endpoint") = py::none(), py::arg("api_version") = 0,
@@ -228,7 +249,9 @@ PYBIND11_MODULE(_directline, m) {
            py::arg("proxy") = py::none(), py::arg("ca_file") = py::none(),
            py::arg("insecure_skip_tls_verify") = false, py::arg("allow_insecure_http") = false,
            py::arg("receive_mode") = 0, py::arg("polling_interval_ms") = 0,
-           py::arg("disable_auto_refresh") = false)
+           py::arg("disable_auto_refresh") = false, py::arg("stream_replies") = false,
+           py::arg("max_response_bytes") = 0, py::arg("reconnect_base_delay_ms") = 0,
+           py::arg("reconnect_max_delay_ms") = 0, py::arg("receive_queue_limit") = 0)
       .def_property_readonly("endpoint", [](PyClient &c) { return c.get().endpoint(); })
       .def(
           "generate_token",
@@ -261,6 +284,41 @@ PYBIND11_MODULE(_directline, m) {
             return conv;
           },
           py::arg("secret_or_token"))
+      .def(
+          "start_conversation_with",
+          [](PyClient &c, const std::string &secret_or_token, const std::optional<std::string> &user_id,
+             const std::optional<std::string> &user_name, const std::optional<std::string> &locale,
+             const std::optional<std::string> &local_timezone, bool send_start_event) {
+            directline::StartOptions options;
+            options.user_id = user_id;
+            options.user_name = user_name;
+            options.locale = locale;
+            options.local_timezone = local_timezone;
+            options.send_start_event = send_start_event;
+            std::unique_ptr<PyConversation> conv;
+            {
+              py::gil_scoped_release no_gil;
+              conv = std::make_unique<PyConversation>(c.get().start_conversation(secret_or_token, options));
+            }
+            return conv;
+          },
+          py::arg("secret_or_token"), py::arg("user_id") = py::none(), py::arg("user_name") = py::none(),
+          py::arg("locale") = py::none(), py::arg("local_timezone") = py::none(),
+          py::arg("send_start_event") = false)
+      .def(
+          "fetch_token",
+          [](PyClient &c, const std::string &token_endpoint_url) {
+            py::gil_scoped_release no_gil;
+            return to_tuple(c.get().fetch_token(token_endpoint_url));
+          },
+          py::arg("token_endpoint_url"))
+      .def(
+          "fetch_regional_endpoint",
+          [](PyClient &c, const std::string &token_endpoint_url) {
+            py::gil_scoped_release no_gil;
+            return c.get().fetch_regional_endpoint(token_endpoint_url);
+          },
+          py::arg("token_endpoint_url"))
       .def(
           "open_conversation",
           [](PyClient &c, const std::string &secret_or_token, const std::string &conversation_id,
