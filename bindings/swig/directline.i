@@ -45,6 +45,7 @@
 /* ... then let through exactly these. */
 %rename("%s") dl_version_string;
 %rename("%s") dl_result_string;
+%rename("%s") dl_result_name;
 %rename(NativeResultCode) dl_result;
 %rename("%s", regextarget=1, %$isenumitem) "^DL_(OK|E[A-Z_]+)$";
 %rename(NativeApiVersion) dl_api_version;
@@ -469,7 +470,9 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
             int request_timeout_ms, int retry_max_attempts, int retry_deadline_ms,
             int retry_base_delay_ms, const char *user_agent, const char *proxy,
             const char *ca_file, bool insecure_skip_tls_verify, bool allow_insecure_http,
-            int receive_mode, int polling_interval_ms, bool disable_auto_refresh) {
+            int receive_mode, int polling_interval_ms, bool disable_auto_refresh,
+            bool stream_replies, int max_response_bytes, int reconnect_base_delay_ms,
+            int reconnect_max_delay_ms, int receive_queue_limit) {
     dl_client_options options;
     dl_client *client = NULL;
     dl_client_options_init(&options);
@@ -488,6 +491,11 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
     options.receive_mode = receive_mode;
     options.polling_interval_ms = polling_interval_ms;
     options.disable_auto_refresh = disable_auto_refresh ? 1 : 0;
+    options.stream_replies = stream_replies ? 1 : 0;
+    options.max_response_bytes = max_response_bytes;
+    options.reconnect_base_delay_ms = reconnect_base_delay_ms;
+    options.reconnect_max_delay_ms = reconnect_max_delay_ms;
+    options.receive_queue_limit = receive_queue_limit;
     dlswig_check(dl_client_new(&options, &client));
     return client;
   }
@@ -513,6 +521,32 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
     dl_conversation *conversation = NULL;
     dlswig_check(dl_start_conversation($self, secret_or_token, &conversation));
     return conversation;
+  }
+  %newobject begin_conversation_with;
+  dl_conversation *begin_conversation_with(const char *secret_or_token, const char *user_id,
+                                           const char *user_name, const char *locale,
+                                           const char *local_timezone, bool send_start_event) {
+    dl_start_options options = DL_START_OPTIONS_INIT;
+    dl_conversation *conversation = NULL;
+    options.user_id = user_id;
+    options.user_name = user_name;
+    options.locale = locale;
+    options.local_timezone = local_timezone;
+    options.send_start_event = send_start_event ? 1 : 0;
+    dlswig_check(dl_start_conversation_with($self, secret_or_token, &options, &conversation));
+    return conversation;
+  }
+  %newobject fetch_agent_token;
+  dl_token *fetch_agent_token(const char *token_endpoint_url) {
+    dl_token *token = NULL;
+    dlswig_check(dl_fetch_token($self, token_endpoint_url, &token));
+    return token;
+  }
+  %newobject fetch_region_endpoint;
+  char *fetch_region_endpoint(const char *token_endpoint_url) {
+    char *endpoint = NULL;
+    dlswig_check(dl_fetch_regional_endpoint($self, token_endpoint_url, &endpoint));
+    return endpoint;
   }
   %newobject attach_conversation;
   dl_conversation *attach_conversation(const char *secret_or_token, const char *conversation_id,
@@ -545,6 +579,11 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
   const char *activity_text() const { return dl_activity_text($self); }
   const char *sender_id() const { return dl_activity_from_id($self); }
   bool posted_by_self() const { return dl_activity_is_own($self) != 0; }
+  const char *replied_to() const { return dl_activity_reply_to_id($self); }
+  const char *stream_identifier() const { return dl_activity_stream_id($self); }
+  const char *stream_kind() const { return dl_activity_stream_type($self); }
+  int stream_position() const { return dl_activity_stream_sequence($self); }
+  const char *signin_link() const { return dl_activity_signin_url($self); }
 }
 
 %extend dl_conversation {
@@ -557,6 +596,7 @@ typedef struct dlswig_upload_batch {} dlswig_upload_batch;
   bool created_new() const { return dl_conversation_is_new($self) != 0; }
   bool has_ended() const { return dl_conversation_is_ended($self) != 0; }
   const char *last_watermark() const { return dl_conversation_watermark($self); }
+  const char *started_user_id() const { return dl_conversation_user_id($self); }
 
   %newobject post_json;
   char *post_json(const char *activity_json) {

@@ -30,7 +30,8 @@ public final class DirectLineClient implements AutoCloseable {
     NativeClient client = new NativeClient(o.endpoint, o.apiVersion.nativeValue, o.connectTimeoutMillis,
         o.requestTimeoutMillis, o.retryMaxAttempts, o.retryDeadlineMillis, o.retryBaseDelayMillis,
         o.userAgent, o.proxy, o.caFile, o.insecureSkipTlsVerify, o.allowInsecureHttp,
-        o.receiveMode.nativeValue, o.pollingIntervalMillis, o.disableAutoRefresh);
+        o.receiveMode.nativeValue, o.pollingIntervalMillis, o.disableAutoRefresh, o.streamReplies,
+        o.maxResponseBytes, o.reconnectBaseDelayMillis, o.reconnectMaxDelayMillis, o.receiveQueueLimit);
     ref = new NativeRef<>("DirectLineClient", client, NativeClient::delete, null);
   }
 
@@ -87,6 +88,40 @@ public final class DirectLineClient implements AutoCloseable {
     return new Conversation(ref.call(c -> c.begin_conversation(secretOrToken)));
   }
 
+  /**
+   * Starts a conversation as options say: with sendStartEvent, posts the
+   * startConversation event Web Chat sends so that a Copilot Studio agent
+   * greets (the greeting arrives through nextActivity like any reply). If the
+   * event cannot be posted, the conversation is closed and the error thrown.
+   */
+  public Conversation startConversation(String secretOrToken, StartOptions options) {
+    StartOptions o = options == null ? StartOptions.builder().build() : options;
+    return new Conversation(ref.call(c -> c.begin_conversation_with(secretOrToken, o.userId, o.userName,
+        o.locale, o.localTimezone, o.sendStartEvent)));
+  }
+
+  /**
+   * GETs a token endpoint without credentials, such as a Copilot Studio
+   * agent's "https://.../powervirtualagents/botsbyschema/SCHEMA/directline/token?api-version=...".
+   * The token is bound to a new conversation: start it with startConversation.
+   * An error answer throws the exception for its HTTP status, with the
+   * service's error code when it sent one.
+   */
+  public Token fetchToken(String tokenEndpointUrl) {
+    return Token.take(ref.call(c -> c.fetch_agent_token(tokenEndpointUrl)));
+  }
+
+  /**
+   * The Direct Line endpoint (".../v3/directline") of the agent behind a token
+   * endpoint, from its regional channel settings. Agents are regional: start
+   * their conversations on a client for this endpoint. Throws
+   * {@link ProtocolViolationException} when the answer has no usable URL;
+   * callers may then use "global".
+   */
+  public String fetchRegionalEndpoint(String tokenEndpointUrl) {
+    return ref.call(c -> c.fetch_region_endpoint(tokenEndpointUrl));
+  }
+
   /** Opens an existing conversation without starting it; watermark may be null. */
   public Conversation openConversation(String secretOrToken, String conversationId, String watermark) {
     return new Conversation(ref.call(c -> c.attach_conversation(secretOrToken, conversationId, watermark)));
@@ -116,6 +151,21 @@ public final class DirectLineClient implements AutoCloseable {
   /** {@link #startConversation} on a daemon thread of the library's own; the future fails with its exception. */
   public CompletableFuture<Conversation> startConversationAsync(String secretOrToken) {
     return Async.supply(() -> startConversation(secretOrToken));
+  }
+
+  /** {@link #startConversation(String, StartOptions)} on a daemon thread of the library's own; the future fails with its exception. */
+  public CompletableFuture<Conversation> startConversationAsync(String secretOrToken, StartOptions options) {
+    return Async.supply(() -> startConversation(secretOrToken, options));
+  }
+
+  /** {@link #fetchToken} on a daemon thread of the library's own; the future fails with its exception. */
+  public CompletableFuture<Token> fetchTokenAsync(String tokenEndpointUrl) {
+    return Async.supply(() -> fetchToken(tokenEndpointUrl));
+  }
+
+  /** {@link #fetchRegionalEndpoint} on a daemon thread of the library's own; the future fails with its exception. */
+  public CompletableFuture<String> fetchRegionalEndpointAsync(String tokenEndpointUrl) {
+    return Async.supply(() -> fetchRegionalEndpoint(tokenEndpointUrl));
   }
 
   /** {@link #resumeConversation} on a daemon thread of the library's own; the future fails with its exception. */

@@ -20,6 +20,11 @@ public final class DirectLineClientOptions {
   final ReceiveMode receiveMode;
   final int pollingIntervalMillis;
   final boolean disableAutoRefresh;
+  final boolean streamReplies;
+  final int maxResponseBytes;
+  final int reconnectBaseDelayMillis;
+  final int reconnectMaxDelayMillis;
+  final int receiveQueueLimit;
 
   private DirectLineClientOptions(Builder b) {
     endpoint = b.endpoint;
@@ -37,6 +42,11 @@ public final class DirectLineClientOptions {
     receiveMode = b.receiveMode;
     pollingIntervalMillis = b.pollingIntervalMillis;
     disableAutoRefresh = b.disableAutoRefresh;
+    streamReplies = b.streamReplies;
+    maxResponseBytes = b.maxResponseBytes;
+    reconnectBaseDelayMillis = b.reconnectBaseDelayMillis;
+    reconnectMaxDelayMillis = b.reconnectMaxDelayMillis;
+    receiveQueueLimit = b.receiveQueueLimit;
   }
 
   /** A builder with every option at its default. */
@@ -61,10 +71,19 @@ public final class DirectLineClientOptions {
     private ReceiveMode receiveMode = ReceiveMode.AUTO;
     private int pollingIntervalMillis;
     private boolean disableAutoRefresh;
+    private boolean streamReplies;
+    private int maxResponseBytes;
+    private int reconnectBaseDelayMillis;
+    private int reconnectMaxDelayMillis;
+    private int receiveQueueLimit;
 
     private Builder() {}
 
-    /** Base URL, as DirectLineJS's domain (e.g. https://host/v3/directline); null: the public service. */
+    /**
+     * Base URL, as DirectLineJS's domain (e.g. https://host/v3/directline), or a
+     * region name: "global", "europe", "india", "usgov", "china" (that region's
+     * official host); null: "global".
+     */
     public Builder endpoint(String value) { endpoint = value; return this; }
     /** Direct Line 3.0 (default) or 1.1. */
     public Builder apiVersion(ApiVersion value) { apiVersion = value == null ? ApiVersion.V3 : value; return this; }
@@ -94,6 +113,19 @@ public final class DirectLineClientOptions {
     public Builder pollingIntervalMillis(int value) { pollingIntervalMillis = value; return this; }
     /** Conversations do not refresh their token automatically. */
     public Builder disableAutoRefresh(boolean value) { disableAutoRefresh = value; return this; }
+    /**
+     * Posted messages ask for a streamed reply ("deliveryMode": "stream") unless
+     * they set their own; see {@link Conversation#streamReply}.
+     */
+    public Builder streamReplies(boolean value) { streamReplies = value; return this; }
+    /** Largest response body accepted; 0: 8 MiB; past it {@link ProtocolViolationException}. */
+    public Builder maxResponseBytes(int value) { maxResponseBytes = value; return this; }
+    /** Stream reconnect backoff: first ceiling (full jitter); 0: 1000. */
+    public Builder reconnectBaseDelayMillis(int value) { reconnectBaseDelayMillis = value; return this; }
+    /** Stream reconnect backoff: largest ceiling; 0: 15000. */
+    public Builder reconnectMaxDelayMillis(int value) { reconnectMaxDelayMillis = value; return this; }
+    /** Activities received but not yet taken before a conversation stops reading; 0: 1000. */
+    public Builder receiveQueueLimit(int value) { receiveQueueLimit = value; return this; }
 
     /** The options, for {@link DirectLineClient#DirectLineClient(DirectLineClientOptions)}. */
     public DirectLineClientOptions build() {

@@ -42,6 +42,11 @@ public class DirectLineException extends RuntimeException {
     return serviceCode;
   }
 
+  /** The C name of the code, e.g. "DL_ETOKEN_EXPIRED" ("DL_UNKNOWN" for a code newer than this binding). */
+  public String getResultName() {
+    return DirectLineNative.dl_result_name(code.nativeCode());
+  }
+
   /** Seconds the service asked to wait (Retry-After), or -1 when it sent none. */
   public int getRetryAfter() {
     return retryAfter;

@@ -1,7 +1,7 @@
 package dev.directline;
 
 /**
- * A Direct Line token (from generateToken or refreshToken). Immutable.
+ * A Direct Line token (from generateToken, refreshToken or fetchToken). Immutable.
  * toString() never shows the token value.
  */
 public final class Token {

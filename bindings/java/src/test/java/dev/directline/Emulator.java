@@ -79,6 +79,12 @@ final class Emulator implements AutoCloseable {
     return baseUrl + "/api";
   }
 
+  /** The token endpoint of the emulator's Copilot Studio agent (or of another schema). */
+  String agentTokenUrl(String schema) {
+    return baseUrl + "/powervirtualagents/botsbyschema/" + schema
+        + "/directline/token?api-version=2022-03-01-preview";
+  }
+
   /** POST to an admin route (the emulator runs with --admin); returns the body. */
   String admin(String path, String body) throws IOException {
     return request("POST", baseUrl + path, body);
