@@ -34,7 +34,9 @@ namespace DirectLine
             var client = new NativeClient(o.Endpoint, (int)o.ApiVersion, o.ConnectTimeoutMs, o.RequestTimeoutMs,
                                           o.RetryMaxAttempts, o.RetryDeadlineMs, o.RetryBaseDelayMs, o.UserAgent,
                                           o.Proxy, o.CaFile, o.InsecureSkipTlsVerify, o.AllowInsecureHttp,
-                                          (int)o.ReceiveMode, o.PollingIntervalMs, o.DisableAutoRefresh);
+                                          (int)o.ReceiveMode, o.PollingIntervalMs, o.DisableAutoRefresh,
+                                          o.StreamReplies, o.MaxResponseBytes, o.ReconnectBaseDelayMs,
+                                          o.ReconnectMaxDelayMs, o.ReceiveQueueLimit);
             handle = new NativeHandle<NativeClient>("DirectLineClient", client,
                                                     NativeClient.getCPtr(client).Handle, null);
         }
@@ -90,6 +92,42 @@ namespace DirectLine
             return new Conversation(handle.Call(c => c.begin_conversation(secretOrToken)));
         }
 
+        /// <summary>
+        /// Starts a conversation as options say (null: like <see cref="StartConversation(string)"/>
+        /// but with a generated user id): with SendStartEvent, posts the startConversation event Web
+        /// Chat sends so that a Copilot Studio agent greets (the greeting arrives through
+        /// NextActivity like any reply). If the event cannot be posted, the conversation is closed
+        /// and the error thrown.
+        /// </summary>
+        public Conversation StartConversation(string secretOrToken, StartOptions options)
+        {
+            StartOptions o = options ?? new StartOptions();
+            return new Conversation(handle.Call(c => c.begin_conversation_with(
+                secretOrToken, o.UserId, o.UserName, o.Locale, o.LocalTimezone, o.SendStartEvent)));
+        }
+
+        /// <summary>
+        /// GETs a token endpoint without credentials, such as a Copilot Studio agent's
+        /// "https://.../powervirtualagents/botsbyschema/SCHEMA/directline/token?api-version=...".
+        /// The token is bound to a new conversation: start it with StartConversation. An error answer
+        /// throws the exception for its HTTP status, with the service's error code when it sent one.
+        /// </summary>
+        public Token FetchToken(string tokenEndpointUrl)
+        {
+            return Token.Take(handle.Call(c => c.fetch_agent_token(tokenEndpointUrl)));
+        }
+
+        /// <summary>
+        /// The Direct Line endpoint (".../v3/directline") of the agent behind a token endpoint, from
+        /// its regional channel settings. Agents are regional: start their conversations on a client
+        /// for this endpoint. Throws <see cref="ProtocolViolationException"/> when the answer has no
+        /// usable URL; callers may then use "global".
+        /// </summary>
+        public string FetchRegionalEndpoint(string tokenEndpointUrl)
+        {
+            return handle.Call(c => c.fetch_region_endpoint(tokenEndpointUrl));
+        }
+
         /// <summary>Opens an existing conversation without starting it; watermark may be null.</summary>
         public Conversation OpenConversation(string secretOrToken, string conversationId, string watermark = null)
         {
@@ -124,6 +162,24 @@ namespace DirectLine
         public Task<Conversation> StartConversationAsync(string secretOrToken)
         {
             return Background.Run(() => StartConversation(secretOrToken));
+        }
+
+        /// <summary><see cref="StartConversation(string, StartOptions)"/> on a background thread; the task faults with its exception.</summary>
+        public Task<Conversation> StartConversationAsync(string secretOrToken, StartOptions options)
+        {
+            return Background.Run(() => StartConversation(secretOrToken, options));
+        }
+
+        /// <summary><see cref="FetchToken(string)"/> on a background thread; the task faults with its exception.</summary>
+        public Task<Token> FetchTokenAsync(string tokenEndpointUrl)
+        {
+            return Background.Run(() => FetchToken(tokenEndpointUrl));
+        }
+
+        /// <summary><see cref="FetchRegionalEndpoint(string)"/> on a background thread; the task faults with its exception.</summary>
+        public Task<string> FetchRegionalEndpointAsync(string tokenEndpointUrl)
+        {
+            return Background.Run(() => FetchRegionalEndpoint(tokenEndpointUrl));
         }
 
         /// <summary><see cref="ResumeConversation(string)"/> on a background thread; the task faults with its exception.</summary>

@@ -77,6 +77,12 @@ namespace DirectLine
         /// <summary>Seconds the service asked to wait (Retry-After); -1 when it sent none.</summary>
         public int RetryAfter { get; private set; }
 
+        /// <summary>The C name of the code, e.g. "DL_ETOKEN_EXPIRED" ("DL_UNKNOWN" for a code newer than this binding).</summary>
+        public string ResultName
+        {
+            get { return DirectLineNative.dl_result_name((int)Code); }
+        }
+
         /// <summary>Called from the native layer (through a registered callback) for a failed call.</summary>
         internal static DirectLineException FromNative(int nativeCode, int httpStatus, string serviceCode,
                                                        string message, int retryAfter)

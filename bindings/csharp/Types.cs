@@ -23,7 +23,10 @@ namespace DirectLine
     /// <summary>Options of a <see cref="DirectLineClient"/>; 0 or null means the library default.</summary>
     public sealed class DirectLineClientOptions
     {
-        /// <summary>Base URL as DirectLineJS's domain (e.g. https://host/v3/directline); null: the public service.</summary>
+        /// <summary>
+        /// Base URL as DirectLineJS's domain (e.g. https://host/v3/directline), or a region name:
+        /// "global", "europe", "india", "usgov", "china" (that region's official host); null: "global".
+        /// </summary>
         public string Endpoint { get; set; }
         /// <summary>Direct Line 3.0 (default) or 1.1.</summary>
         public ApiVersion ApiVersion { get; set; }
@@ -53,9 +56,41 @@ namespace DirectLine
         public int PollingIntervalMs { get; set; }
         /// <summary>Conversations do not refresh their token automatically.</summary>
         public bool DisableAutoRefresh { get; set; }
+        /// <summary>
+        /// Posted messages ask for a streamed reply ("deliveryMode": "stream") unless they set their
+        /// own; see <see cref="Conversation.StreamReply"/>.
+        /// </summary>
+        public bool StreamReplies { get; set; }
+        /// <summary>Largest response body accepted; 0: 8 MiB; past it <see cref="ProtocolViolationException"/>.</summary>
+        public int MaxResponseBytes { get; set; }
+        /// <summary>Stream reconnect backoff: first ceiling (full jitter); 0: 1000.</summary>
+        public int ReconnectBaseDelayMs { get; set; }
+        /// <summary>Stream reconnect backoff: largest ceiling; 0: 15000.</summary>
+        public int ReconnectMaxDelayMs { get; set; }
+        /// <summary>Activities received but not yet taken before a conversation stops reading; 0: 1000.</summary>
+        public int ReceiveQueueLimit { get; set; }
     }
 
-    /// <summary>A Direct Line token. Immutable; ToString() never shows the value.</summary>
+    /// <summary>
+    /// How <see cref="DirectLineClient.StartConversation(string, StartOptions)"/> starts a conversation:
+    /// the user, locale and time zone of the startConversation event Web Chat sends so that a
+    /// Copilot Studio agent greets. Null properties are left out.
+    /// </summary>
+    public sealed class StartOptions
+    {
+        /// <summary>from.id of the start event; null: a generated "dl_..." id (<see cref="Conversation.UserId"/>).</summary>
+        public string UserId { get; set; }
+        /// <summary>from.name of the start event; null: none.</summary>
+        public string UserName { get; set; }
+        /// <summary>e.g. "fr-FR"; null: none.</summary>
+        public string Locale { get; set; }
+        /// <summary>IANA time zone, e.g. "Europe/Paris"; null: none.</summary>
+        public string LocalTimezone { get; set; }
+        /// <summary>Post the startConversation event right after the start, so that an agent greets.</summary>
+        public bool SendStartEvent { get; set; }
+    }
+
+    /// <summary>A Direct Line token (GenerateToken, RefreshToken, FetchToken). Immutable; ToString() never shows the value.</summary>
     public sealed class Token
     {
         internal Token(string value, string conversationId, int expiresIn)
@@ -86,24 +121,31 @@ namespace DirectLine
         }
     }
 
-    /// <summary>One received activity. Immutable; Json has every field as received.</summary>
+    /// <summary>
+    /// One received activity. Immutable; Json has every field as received, the properties what
+    /// the native library works out for it (the same answers in every language).
+    /// </summary>
     public sealed class Activity
     {
-        internal Activity(string id, string type, string text, string fromId, string json, bool isOwn)
+        Activity(NativeActivity a)
         {
-            Id = id;
-            Type = type;
-            Text = text;
-            FromId = fromId;
-            Json = json;
-            IsOwn = isOwn;
+            Id = a.activity_id();
+            Type = a.activity_type();
+            Text = a.activity_text();
+            FromId = a.sender_id();
+            Json = a.full_json();
+            IsOwn = a.posted_by_self();
+            ReplyToId = a.replied_to();
+            StreamId = a.stream_identifier();
+            StreamType = a.stream_kind();
+            StreamSequence = a.stream_position();
+            SigninUrl = a.signin_link();
         }
 
         internal static Activity Take(NativeActivity activity)
         {
             using (activity)
-                return new Activity(activity.activity_id(), activity.activity_type(), activity.activity_text(),
-                                    activity.sender_id(), activity.full_json(), activity.posted_by_self());
+                return new Activity(activity);
         }
 
         /// <summary>The activity id; "" if the service sent none.</summary>
@@ -118,11 +160,58 @@ namespace DirectLine
         public string Json { get; private set; }
         /// <summary>True if this conversation posted the activity itself (its echo).</summary>
         public bool IsOwn { get; private set; }
+        /// <summary>replyToId: the id of the activity this one answers; null if none.</summary>
+        public string ReplyToId { get; private set; }
+        /// <summary>
+        /// The streamed reply this chunk or final message belongs to; null when not streamed.
+        /// The first chunk names the stream with its own id.
+        /// </summary>
+        public string StreamId { get; private set; }
+        /// <summary>"informative", "streaming" or "final"; null when not streamed.</summary>
+        public string StreamType { get; private set; }
+        /// <summary>The chunk's sequence number (1, 2, ...); 0 when none (the final message has none).</summary>
+        public int StreamSequence { get; private set; }
+        /// <summary>The sign-in URL of the first OAuth or sign-in card attached; null if none.</summary>
+        public string SigninUrl { get; private set; }
 
         /// <summary>For logs: never the token or secret.</summary>
         public override string ToString()
         {
             return "Activity{Type=" + Type + ", Id=" + Id + ", From=" + FromId + "}";
+        }
+    }
+
+    /// <summary>
+    /// One step of a streamed reply, from <see cref="Conversation.StreamReply"/>: a chunk (the whole
+    /// text so far) or, last, the final message.
+    /// </summary>
+    public sealed class ReplyUpdate
+    {
+        internal ReplyUpdate(string text, Activity activity, bool isFinal, bool isInformative)
+        {
+            Text = text;
+            Activity = activity;
+            IsFinal = isFinal;
+            IsInformative = isInformative;
+        }
+
+        /// <summary>
+        /// The reply so far. Each streaming chunk carries the whole text up to that point (not a
+        /// delta): show it in place of the previous one. For an informative update, the status text
+        /// ("Searching..."); for the final update, the whole reply ("" when it has no text).
+        /// </summary>
+        public string Text { get; private set; }
+        /// <summary>The chunk (a "typing" activity) or the final message, as received.</summary>
+        public Activity Activity { get; private set; }
+        /// <summary>True for the last update: <see cref="Activity"/> is then the final message.</summary>
+        public bool IsFinal { get; private set; }
+        /// <summary>True for a status update ("Searching...") that is not part of the answer.</summary>
+        public bool IsInformative { get; private set; }
+
+        /// <summary>For logs.</summary>
+        public override string ToString()
+        {
+            return "ReplyUpdate{IsFinal=" + IsFinal + ", IsInformative=" + IsInformative + ", Text=" + Text + "}";
         }
     }
 

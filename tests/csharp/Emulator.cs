@@ -49,6 +49,12 @@ namespace DirectLine.Tests
         public string V3 { get { return BaseUrl + "/v3/directline"; } }
         public string V1 { get { return BaseUrl + "/api"; } }
 
+        /// <summary>The token endpoint of the emulator's Copilot Studio agent (or of another schema).</summary>
+        public string AgentTokenUrl(string schema)
+        {
+            return BaseUrl + "/powervirtualagents/botsbyschema/" + schema + "/directline/token?api-version=2022-03-01-preview";
+        }
+
         /// <summary>POST to an admin route (emulator started with --admin).</summary>
         public string Admin(string path, string body)
         {
