@@ -613,9 +613,11 @@ class Conversation:
         stream are dropped. Stopping the iteration early leaves the rest of the reply
         to next_activity().
 
-        ``timeout``: seconds to wait for each update (the first included); past it
-        DirectLineTimeoutError (also the builtin TimeoutError). ConversationEndedError
-        or ConversationClosedError when the conversation ends or is closed first.
+        ``sent_id``: what send_message/post_activity returned (1.1 returns none: use
+        next_activity there). ``timeout``: seconds to wait for each update (the first
+        included); past it DirectLineTimeoutError (also the builtin TimeoutError).
+        ConversationEndedError or ConversationClosedError when the conversation ends or is
+        closed first.
         """
         turn = _ReplyTurn(_check_text("sent_id", sent_id))
         wait = _check_timeout(timeout)

@@ -351,7 +351,7 @@ class Client:
         return await self._run(self._sync.fetch_token, token_endpoint_url)
 
     async def fetch_regional_endpoint(self, token_endpoint_url: str) -> str:
-        """The agent's regional Direct Line endpoint (see directline.Client.fetch_regional_endpoint)."""
+        """The agent's regional Direct Line endpoint (see Client.fetch_regional_endpoint)."""
         return await self._run(self._sync.fetch_regional_endpoint, token_endpoint_url)
 
     async def start_conversation(self, credential: Union[str, Token], *,
