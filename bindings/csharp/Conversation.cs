@@ -303,11 +303,11 @@ namespace DirectLine
         {
             lock (setAside)
             {
-                if (setAside.Count >= SetAsideLimit)
+                setAside.AddLast(activity); // kept even past the limit: nothing is dropped
+                if (setAside.Count > SetAsideLimit)
                     throw new ProtocolViolationException(ErrorCode.Protocol, 0, "",
                         "more than " + SetAsideLimit + " activities that are not part of the reply arrived "
                         + "while waiting for it; read them with NextActivity", -1);
-                setAside.AddLast(activity);
             }
         }
 

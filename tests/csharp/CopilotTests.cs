@@ -211,6 +211,22 @@ namespace DirectLine.Tests
         }
 
         [Test]
+        public void set_aside_activities_are_bounded_and_never_dropped()
+        {
+            using (var admin = new Emulator("--admin"))
+            using (var local = new DirectLineClient(admin.V3))
+            using (Conversation conversation = local.StartConversation(Emulator.Secret))
+            {
+                Assert.IsNull(conversation.NextActivity(300));
+                admin.Admin("/admin/conversations/" + conversation.Id + "/activities", "{\"count\":1001,\"text\":\"unrelated\"}");
+                var e = Assert.Throws<ProtocolViolationException>(() => conversation.StreamReply("not-a-sent-id", 10000).Count());
+                StringAssert.Contains("1000", e.Message);
+                for (int i = 1; i <= 1001; i++)
+                    Assert.AreEqual("unrelated " + i, conversation.NextActivity(5000).Text);
+            }
+        }
+
+        [Test]
         public void sign_in_card_gives_its_url()
         {
             using (Conversation conversation = client.StartConversation(Emulator.Secret))
@@ -219,6 +235,7 @@ namespace DirectLine.Tests
                 Activity card = conversation.StreamReplyAsync(sent, 10000).Result;
                 StringAssert.StartsWith(emulator.BaseUrl + "/signin?", card.SigninUrl);
                 var request = (HttpWebRequest)WebRequest.Create(card.SigninUrl);
+                request.Proxy = null;
                 using (var response = (HttpWebResponse)request.GetResponse())
                     Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
                 string plain = conversation.SendMessage("user1", "no card");

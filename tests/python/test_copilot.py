@@ -19,7 +19,7 @@ import directline
 from directline import aio
 from support.emulator import Emulator
 
-from conftest import REPO, SECRET
+from conftest import REPO, SECRET, bot_says
 
 API_VERSION = "api-version=2022-03-01-preview"
 
@@ -182,6 +182,20 @@ def test_stream_reply_times_out_and_keeps_what_arrived(client: directline.Client
         # The reply that did arrive is still there for its own turn.
         updates = list(conversation.stream_reply(sent, timeout=10))
         assert updates[-1].text == "echo: nobody waits for this"
+
+
+def test_set_aside_activities_are_bounded_and_never_dropped(emulator: Emulator,
+                                                             client: directline.Client) -> None:
+    with client.start_conversation(SECRET) as conversation:
+        assert conversation.next_activity(timeout=0.3) is None
+        bot_says(emulator, conversation.id, {"count": 1001, "text": "unrelated"})
+        with pytest.raises(directline.ProtocolError) as flooded:
+            for _ in conversation.stream_reply("not-a-sent-id", timeout=10):
+                pass
+        assert "1000" in str(flooded.value)
+        texts = [conversation.next_activity(timeout=5) for _ in range(1001)]
+        assert [a["text"] for a in texts if a is not None] == \
+            [f"unrelated {i}" for i in range(1, 1002)]
 
 
 def test_stream_reply_arguments_and_ended_conversation(client: directline.Client) -> None:

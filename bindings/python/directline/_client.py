@@ -534,11 +534,11 @@ class Conversation:
 
     def _keep_set_aside(self, activity: Activity) -> None:
         with self._lock:
-            if len(self._set_aside) >= _SET_ASIDE_LIMIT:
+            self._set_aside.append(activity)  # kept even past the limit: nothing is dropped
+            if len(self._set_aside) > _SET_ASIDE_LIMIT:
                 raise ProtocolError(
                     f"more than {_SET_ASIDE_LIMIT} activities that are not part of the reply "
                     "arrived while waiting for it; read them with next_activity()", code=-13)
-            self._set_aside.append(activity)
 
     def _claim_set_aside(self, turn: _ReplyTurn) -> List[ReplyUpdate]:
         """Takes the reply's activities out of the set-aside ones (a previous turn's leftovers)."""

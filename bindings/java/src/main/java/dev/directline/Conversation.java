@@ -250,12 +250,12 @@ public final class Conversation implements AutoCloseable {
 
   private void keepSetAside(Activity activity) {
     synchronized (setAside) {
-      if (setAside.size() >= SET_ASIDE_LIMIT) {
+      setAside.add(activity); // kept even past the limit: nothing is dropped
+      if (setAside.size() > SET_ASIDE_LIMIT) {
         throw new ProtocolViolationException(ErrorCode.PROTOCOL, 0, "", "more than " + SET_ASIDE_LIMIT
             + " activities that are not part of the reply arrived while waiting for it;"
             + " read them with nextActivity", -1);
       }
-      setAside.add(activity);
     }
   }
 

@@ -210,6 +210,23 @@ class CopilotTest extends SharedEmulatorTest {
   }
 
   @Test
+  void set_aside_activities_are_bounded_and_never_dropped() throws Exception {
+    try (Emulator admin = new Emulator("--admin");
+         DirectLineClient local = new DirectLineClient(admin.v3());
+         Conversation conversation = local.startConversation(Emulator.SECRET)) {
+      assertNull(conversation.nextActivity(300));
+      admin.admin("/admin/conversations/" + conversation.getId() + "/activities",
+          "{\"count\":1001,\"text\":\"unrelated\"}");
+      ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
+          () -> conversation.streamReply("not-a-sent-id", 10000).count());
+      assertTrue(e.getMessage().contains("1000"), e.getMessage());
+      for (int i = 1; i <= 1001; i++) {
+        assertEquals("unrelated " + i, conversation.nextActivity(5000).getText());
+      }
+    }
+  }
+
+  @Test
   void sign_in_card_gives_its_url() throws Exception {
     try (Conversation conversation = client.startConversation(Emulator.SECRET)) {
       String sent = conversation.sendMessage("user1", "login");
