@@ -226,6 +226,40 @@ namespace DirectLine.Tests
             }
         }
 
+        /// <summary>
+        /// Web Chat's rules on bot activities made by hand: an informative update, a chunk that
+        /// belongs by its stream id alone, one that arrives after a newer one (dropped), and a final
+        /// message with the stream only in channelData.
+        /// </summary>
+        [Test]
+        public void informative_stale_and_stream_membership()
+        {
+            using (var admin = new Emulator("--admin"))
+            using (var local = new DirectLineClient(admin.V3))
+            using (Conversation conversation = local.StartConversation(Emulator.Secret))
+            {
+                Assert.IsNull(conversation.NextActivity(300));
+                string sent = conversation.PostActivity("{\"type\":\"event\",\"name\":\"ask\",\"from\":{\"id\":\"u\"}}");
+                string path = "/admin/conversations/" + conversation.Id + "/activities";
+                string ids = admin.Admin(path, "{\"type\":\"typing\",\"text\":\"Searching...\",\"replyToId\":\"" + sent
+                    + "\",\"entities\":[{\"type\":\"streaminfo\",\"streamType\":\"informative\",\"streamSequence\":1}]}");
+                string first = System.Text.RegularExpressions.Regex.Match(ids, "\\[\"([^\"]+)\"").Groups[1].Value;
+                admin.Admin(path, "{\"type\":\"typing\",\"text\":\"The answer\",\"entities\":[{\"type\":\"streaminfo\","
+                    + "\"streamType\":\"streaming\",\"streamSequence\":3,\"streamId\":\"" + first + "\"}]}");
+                admin.Admin(path, "{\"type\":\"typing\",\"text\":\"The\",\"entities\":[{\"type\":\"streaminfo\","
+                    + "\"streamType\":\"streaming\",\"streamSequence\":2,\"streamId\":\"" + first + "\"}]}");
+                admin.Admin(path, "{\"type\":\"message\",\"text\":\"The answer is 42\","
+                    + "\"channelData\":{\"streamType\":\"final\",\"streamId\":\"" + first + "\"}}");
+                List<ReplyUpdate> updates = conversation.StreamReply(sent, 10000).ToList();
+                CollectionAssert.AreEqual(new[] { "Searching...", "The answer", "The answer is 42" }, updates.Select(u => u.Text).ToArray());
+                CollectionAssert.AreEqual(new[] { true, false, false }, updates.Select(u => u.IsInformative).ToArray());
+                Assert.IsTrue(updates[2].IsFinal);
+                Assert.IsTrue(updates.All(u => u.Activity.StreamId == first));
+                Assert.AreEqual(sent, conversation.NextActivity(2000).Id);
+                Assert.IsNull(conversation.NextActivity(300), "the stale chunk is dropped");
+            }
+        }
+
         [Test]
         public void sign_in_card_gives_its_url()
         {

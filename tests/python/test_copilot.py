@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -169,6 +169,41 @@ def test_polling_sees_only_the_final_message(emulator: Emulator) -> None:
         assert len(updates) == 1 and updates[0].final
         assert updates[0].text == "echo: polled words here"
         assert updates[0].activity.stream_type == "final"
+
+
+def test_informative_stale_and_stream_membership(emulator: Emulator,
+                                                client: directline.Client) -> None:
+    """Web Chat's rules on bot activities made by hand: an informative update, a chunk that
+    belongs by its stream id alone, one that arrives after a newer one (dropped), and a final
+    message carrying the stream only in the older channelData form."""
+    def stream(kind: str, sequence: int = 0, stream_id: str = "") -> Dict[str, Any]:
+        info: Dict[str, Any] = {"type": "streaminfo", "streamType": kind}
+        if sequence:
+            info["streamSequence"] = sequence
+        if stream_id:
+            info["streamId"] = stream_id
+        return {"entities": [info]}
+
+    with client.start_conversation(SECRET) as conversation:
+        assert conversation.next_activity(timeout=0.3) is None
+        sent = conversation.post_activity({"type": "event", "name": "ask", "from": {"id": "u"}})
+        assert sent is not None
+        first = bot_says(emulator, conversation.id, {"type": "typing", "text": "Searching...",
+                                                     "replyToId": sent,
+                                                     **stream("informative", 1)})["ids"][0]
+        for body in ({"type": "typing", "text": "The answer", **stream("streaming", 3, first)},
+                     {"type": "typing", "text": "The", **stream("streaming", 2, first)},
+                     {"type": "message", "text": "The answer is 42",
+                      "channelData": {"streamId": first, "streamType": "final"}}):
+            bot_says(emulator, conversation.id, body)
+        updates = list(conversation.stream_reply(sent, timeout=10))
+        assert [(u.text, u.informative, u.final) for u in updates] == [
+            ("Searching...", True, False), ("The answer", False, False),
+            ("The answer is 42", False, True)]
+        assert {u.activity.stream_id for u in updates} == {first}
+        own = conversation.next_activity(timeout=2)
+        assert own is not None and own["id"] == sent
+        assert conversation.next_activity(timeout=0.3) is None  # the stale chunk is gone
 
 
 def test_stream_reply_times_out_and_keeps_what_arrived(client: directline.Client) -> None:

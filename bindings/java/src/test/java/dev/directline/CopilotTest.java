@@ -226,6 +226,42 @@ class CopilotTest extends SharedEmulatorTest {
     }
   }
 
+  /**
+   * Web Chat's rules on bot activities made by hand: an informative update, a
+   * chunk that belongs by its stream id alone, one that arrives after a newer
+   * one (dropped), and a final message with the stream only in channelData.
+   */
+  @Test
+  void informative_stale_and_stream_membership() throws Exception {
+    try (Emulator admin = new Emulator("--admin");
+         DirectLineClient local = new DirectLineClient(admin.v3());
+         Conversation conversation = local.startConversation(Emulator.SECRET)) {
+      assertNull(conversation.nextActivity(300));
+      String sent = conversation.postActivity("{\"type\":\"event\",\"name\":\"ask\",\"from\":{\"id\":\"u\"}}");
+      String path = "/admin/conversations/" + conversation.getId() + "/activities";
+      String ids = admin.admin(path, "{\"type\":\"typing\",\"text\":\"Searching...\",\"replyToId\":\"" + sent
+          + "\",\"entities\":[{\"type\":\"streaminfo\",\"streamType\":\"informative\",\"streamSequence\":1}]}");
+      String first = ids.replaceAll(".*\\[\"([^\"]+)\".*", "$1");
+      admin.admin(path, "{\"type\":\"typing\",\"text\":\"The answer\",\"entities\":[{\"type\":\"streaminfo\","
+          + "\"streamType\":\"streaming\",\"streamSequence\":3,\"streamId\":\"" + first + "\"}]}");
+      admin.admin(path, "{\"type\":\"typing\",\"text\":\"The\",\"entities\":[{\"type\":\"streaminfo\","
+          + "\"streamType\":\"streaming\",\"streamSequence\":2,\"streamId\":\"" + first + "\"}]}");
+      admin.admin(path, "{\"type\":\"message\",\"text\":\"The answer is 42\","
+          + "\"channelData\":{\"streamType\":\"final\",\"streamId\":\"" + first + "\"}}");
+      List<ReplyUpdate> updates = conversation.streamReply(sent, 10000).collect(Collectors.toList());
+      assertEquals(List.of("Searching...", "The answer", "The answer is 42"),
+          updates.stream().map(ReplyUpdate::getText).collect(Collectors.toList()));
+      assertEquals(List.of(true, false, false),
+          updates.stream().map(ReplyUpdate::isInformative).collect(Collectors.toList()));
+      assertTrue(updates.get(2).isFinal());
+      for (ReplyUpdate update : updates) {
+        assertEquals(first, update.getActivity().getStreamId());
+      }
+      assertEquals(sent, conversation.nextActivity(2000).getId());
+      assertNull(conversation.nextActivity(300), "the stale chunk is dropped");
+    }
+  }
+
   @Test
   void sign_in_card_gives_its_url() throws Exception {
     try (Conversation conversation = client.startConversation(Emulator.SECRET)) {
