@@ -34,8 +34,8 @@ using ActivityTuple = std::tuple<std::string, bool, std::optional<std::string>, 
                                  std::optional<std::string>, int, std::optional<std::string>>;
 
 ActivityTuple to_tuple(const directline::Activity &a) {
-  return {a.json(),      a.is_own(),        a.reply_to_id(), a.stream_id(),
-          a.stream_type(), a.stream_sequence(), a.signin_url()};
+  return {a.json(), a.is_own(), a.reply_to_id(), a.stream_id(), a.stream_type(), a.stream_sequence(),
+          a.signin_url()};
 }
 
 bool interpreter_finalizing() {
