@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Python wheel, repairs it with auditwheel, installs it into a fresh
-# venv and runs tests/python against the INSTALLED package (never the source
-# tree), then mypy --strict, `pip install .` and the sdist. Ends with one line
+# venv and runs tests/python and tests/locust against the INSTALLED package (never
+# the source tree), then mypy --strict, `pip install .` and the sdist. Ends with one line
 # "N passed, N failed" (pytest results plus the packaging checks) and exits
 # non-zero on any failure. Needs the emulator: $DIRECTLINE_EMULATOR, or
 # build/bin/directline-emulator (else the script builds one in build-py).
@@ -27,15 +27,18 @@ ok() { checks_passed=$((checks_passed + 1)); }
 fail() { echo "test-python: FAILED: $*" >&2; checks_failed=$((checks_failed + 1)); failures+=("$*"); }
 finish() {
   local counts py_passed=0 py_failed=0
-  if [ -f "$RUN_DIR/junit.xml" ]; then
+  local reports=("$RUN_DIR"/junit*.xml)
+  if [ -f "${reports[0]}" ]; then
     counts=$("$DEV_PY" -c '
 import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-suites = [root] if root.tag == "testsuite" else list(root)
-t = sum(int(s.get("tests", 0)) for s in suites)
-f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-k = sum(int(s.get("skipped", 0)) for s in suites)
-print(t - f - k, f)' "$RUN_DIR/junit.xml") && read -r py_passed py_failed <<<"$counts"
+t = f = k = 0
+for path in sys.argv[1:]:
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    t += sum(int(s.get("tests", 0)) for s in suites)
+    f += sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    k += sum(int(s.get("skipped", 0)) for s in suites)
+print(t - f - k, f)' "${reports[@]}") && read -r py_passed py_failed <<<"$counts"
   fi
   echo
   echo "pytest: $py_passed passed, $py_failed failed; packaging checks: $checks_passed passed, $checks_failed failed"
@@ -85,7 +88,8 @@ if "$DEV_PY" -c '
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 need = ["directline/__init__.py", "directline/py.typed", "directline/_directline.pyi",
-        "directline/aio.py", "directline/__main__.py", "directline/libdirectline.so.1"]
+        "directline/aio.py", "directline/__main__.py", "directline/locust.py",
+        "directline/libdirectline.so.1"]
 missing = [n for n in need if n not in names]
 mods = [n for n in names if n.startswith("directline/_directline.") and n.endswith(".so")]
 if missing or not mods:
@@ -114,7 +118,8 @@ fi
 
 # --- install into a fresh venv and test the installed package ----------------------------
 step "install $(basename "$INSTALL_WHEEL") into $TEST_VENV"
-if ! "$TEST_VENV/bin/python" -m pip install -q "$INSTALL_WHEEL" pytest mypy; then
+# The [locust] extra brings Locust (and gevent) for tests/locust and for mypy on directline.locust.
+if ! "$TEST_VENV/bin/python" -m pip install -q "$INSTALL_WHEEL[locust]" pytest mypy; then
   fail "install the wheel"; finish
 fi
 cd "$RUN_DIR"   # nothing here can shadow the installed package
@@ -136,6 +141,12 @@ DIRECTLINE_EXPECT_INSTALLED=1 "$TEST_VENV/bin/python" -m pytest "$REPO/tests/pyt
 step "examples/python/hello.py with the installed wheel, against the emulator"
 (cd "$RUN_DIR" && bash "$REPO/tests/consumers/run_example.sh" "$DIRECTLINE_EMULATOR" \
    "$TEST_VENV/bin/python" "$REPO/examples/python/hello.py") && ok || fail "examples/python/hello.py"
+
+# A pytest process of its own: importing Locust monkey-patches the process with gevent.
+step "pytest tests/locust (Locust runs against the installed wheel)"
+DIRECTLINE_EXPECT_INSTALLED=1 "$TEST_VENV/bin/python" -m pytest "$REPO/tests/locust" \
+  -p no:cacheprovider -rs --durations=5 --junitxml="$RUN_DIR/junit-locust.xml" ${PYTEST_ARGS:-} \
+  || echo "test-python: pytest reported failures (tests/locust)" >&2
 
 step "mypy --strict (installed package and the typed example)"
 "$TEST_VENV/bin/python" -m mypy --strict --cache-dir "$RUN_DIR/.mypy_cache" -p directline \
