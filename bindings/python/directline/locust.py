@@ -53,8 +53,8 @@ from . import _directline
 from ._client import Activity, Client, Conversation, Token
 from ._errors import DirectLineError
 
-__all__ = ["DirectLineUser", "Scenario", "Turn", "StepFailure", "ScenarioSource",
-           "STEP_NAMES"]
+__all__ = ["DirectLineUser", "Scenario", "Turn", "StepFailure", "ScenarioSource", "STEP_NAMES",
+           "REQUEST_TYPE", "result_name", "stream_type"]
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,10 @@ class _TurnReceiver:
             self._early.append((at, activity))
             return
         reply_to = activity.get("replyToId")
-        answers = self.greeting or reply_to == self.sent_id
+        # Without an id to match (a greeting, or 1.1, which assigns none) the bot's
+        # first message answers.
+        answers = reply_to == self.sent_id or (reply_to is None and not self.sent_id) \
+            or self.greeting
         if reply_to is not None and not answers:
             return
         if self.first_at is None:
@@ -739,7 +742,7 @@ class DirectLineUser(User):
             out.sent, out.fatal = False, True
             out.failure = StepFailure.from_exception(done.error)
             return out
-        receiver.sent(done.result)
+        receiver.sent(None if greeting else done.result)
         deadline = done.started + self._reply_timeout
         try:
             if receive_error is not None:

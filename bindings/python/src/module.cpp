@@ -195,7 +195,11 @@ PYBIND11_MODULE(_directline, m) {
           // An ActivityTuple, or None when nothing arrived within timeout_ms.
           [](PyConversation &c, int timeout_ms) -> std::optional<ActivityTuple> {
             std::optional<directline::Activity> activity;
-            {
+            if (timeout_ms == 0) {
+              // Cannot wait (a look at the queue): keeping the GIL spares a handoff to
+              // another thread, which costs far more than the look (pollers call this often).
+              activity = c.get().next_activity(0);
+            } else {
               py::gil_scoped_release no_gil;
               activity = c.get().next_activity(timeout_ms);
             }
