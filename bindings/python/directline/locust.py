@@ -520,7 +520,6 @@ class DirectLineUser(User):
         self._number = next(DirectLineUser._user_numbers)
         self._conversations = itertools.count(1)
         self._client: Optional[Client] = None
-        self._endpoint: Optional[str] = None
         self._pool = _blocking_pool(self.blocking_threads)
 
     def _configure(self) -> None:
@@ -549,8 +548,9 @@ class DirectLineUser(User):
             raise ValueError("DirectLineUser needs a secret (DIRECTLINE_SECRET) or a token "
                              "endpoint (DIRECTLINE_TOKEN_ENDPOINT)")
         if self._token_endpoint:
-            missing = [m for m in ("fetch_token", "fetch_regional_endpoint")
-                       if not hasattr(Client, m)]
+            needed = ["fetch_token"] + ([] if self._endpoint_setting else
+                                        ["fetch_regional_endpoint"])
+            missing = [m for m in needed if not hasattr(Client, m)]
             if missing:
                 raise ValueError("a token endpoint needs directline.Client."
                                  f"{' and '.join(missing)}, which this directline "
@@ -567,7 +567,11 @@ class DirectLineUser(User):
         endpoint = self._endpoint_setting
         if endpoint is None and self._token_endpoint:
             endpoint = self._regional_endpoint()
-        self._client = self._call(Client, endpoint, **self._client_kwargs())
+        try:
+            self._client = self._call(Client, endpoint, **self._client_kwargs())
+        except (DirectLineError, TypeError) as e:  # a bad endpoint or client option
+            raise StopTest(f"{type(self).__name__}: cannot make a client: "
+                           f"{StepFailure.from_exception(e)}") from None
 
     def on_stop(self) -> None:
         """Releases the client."""
