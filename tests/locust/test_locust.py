@@ -12,7 +12,9 @@ from typing import List, Tuple
 
 import pytest
 
+import streaming_bot
 from conftest import EXAMPLE, SECRET, STEPS, Emulator, LocustRun, locust_env, run_locust
+from streaming_bot import StreamingBot
 
 import directline
 
@@ -262,3 +264,27 @@ def test_token_endpoint(emulator: Emulator, tmp_path: Path) -> None:
     assert run.returncode == 0, run.output[-3000:]
     for name in (*STEPS, "regional endpoint"):
         assert run.count(name) > 0 and run.failed(name) == 0, (name, run.failures)
+
+
+def test_streamed_replies_greeting_and_late_messages(tmp_path: Path) -> None:
+    """A bot that greets and streams (typing chunks, then the final message), then sends a
+    late extra message after each reply: the greeting and every turn pass, the turn ends
+    with the final chunk (after the first one), and no late message is taken for a reply."""
+    bot = StreamingBot()
+    try:
+        with Emulator("--bot", bot.url) as emu:
+            env = locust_env(emu.v3, DIRECTLINE_GREETING="1", DIRECTLINE_STREAM="1",
+                             DIRECTLINE_THINK_TIME="0")
+            run = run_locust(tmp_path, EXAMPLE, env, users=3, spawn_rate=10, run_time=6)
+    finally:
+        bot.stop()
+    assert run.returncode == 0, (run.output[-3000:], run.failures)
+    for name in (*STEPS, "greeting"):
+        assert run.count(name) > 0 and run.failed(name) == 0, (name, run.failures)
+    # The first reply is the first chunk, after the bot's thinking (not the late message of
+    # the turn before); the reply is the final chunk, two chunk delays later at least.
+    first = float(run.stats["first reply"]["Min Response Time"])
+    assert first >= 1000 * streaming_bot.THINK_S, run.stats["first reply"]
+    first = float(run.stats["first reply"]["Average Response Time"])
+    reply = float(run.stats["reply"]["Average Response Time"])
+    assert reply - first >= 2 * 1000 * streaming_bot.CHUNK_DELAY_S, (first, reply)
