@@ -13,7 +13,8 @@ from typing import List, Tuple
 import pytest
 
 import streaming_bot
-from conftest import EXAMPLE, SECRET, STEPS, Emulator, LocustRun, locust_env, run_locust
+from conftest import (EXAMPLE, SECRET, STEPS, TESTS, Emulator, LocustRun, locust_env,
+                      run_locust)
 from streaming_bot import StreamingBot
 
 import directline
@@ -288,3 +289,22 @@ def test_streamed_replies_greeting_and_late_messages(tmp_path: Path) -> None:
     first = float(run.stats["first reply"]["Average Response Time"])
     reply = float(run.stats["reply"]["Average Response Time"])
     assert reply - first >= 2 * 1000 * streaming_bot.CHUNK_DELAY_S, (first, reply)
+
+
+def test_public_names_have_docstrings() -> None:
+    """tests/python's docstring check, over directline.locust too (in a process of its own:
+    importing Locust monkey-patches the process with gevent)."""
+    script = textwrap.dedent(f"""\
+        import importlib.util
+        import directline.locust
+        spec = importlib.util.spec_from_file_location(
+            "docstrings", {str(TESTS / "python" / "test_docstrings.py")!r})
+        check = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(check)
+        assert any(m.__name__ == "directline.locust" for m in check.public_modules())
+        print(check.undocumented())
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
