@@ -8,7 +8,7 @@ over the steady part of the run (all users spawned, plus a few seconds) reads
 the turns and failures from Locust's stats history. Prints a Markdown table and
 writes the figures as JSON.
 
-    python bench/locust/run_bench.py [--users 50,100,200,400] [--seconds 40] [--json out.json]
+    python bench/locust/run_bench.py [--users 100,200,400] [--seconds 30] [--json out.json]
 
 Needs `locust` and the installed `directline` package in the running Python, and
 the emulator ($DIRECTLINE_EMULATOR or build/bin/directline-emulator).
@@ -188,9 +188,9 @@ def run_one(user_class: str, users: int, seconds: int, poll_interval: float,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", default="50,100,200,400",
+    parser.add_argument("--users", default="100,200,300,400,600,800",
                         help="comma-separated user counts")
-    parser.add_argument("--seconds", type=int, default=40, help="run time of each run")
+    parser.add_argument("--seconds", type=int, default=30, help="run time of each run")
     parser.add_argument("--poll-interval", type=float, default=0.5,
                         help="RestPollingUser: seconds between polls")
     parser.add_argument("--classes", default=",".join(CLASSES))
