@@ -49,12 +49,11 @@ import gevent.threadpool  # type: ignore[import-untyped, unused-ignore]
 from locust import User, task
 from locust.exception import StopTest
 
-from . import _directline
 from ._client import Activity, Client, Conversation, Token
 from ._errors import DirectLineError
 
 __all__ = ["DirectLineUser", "Scenario", "Turn", "StepFailure", "ScenarioSource", "STEP_NAMES",
-           "REQUEST_TYPE", "result_name", "stream_type"]
+           "REQUEST_TYPE"]
 
 log = logging.getLogger(__name__)
 
@@ -76,24 +75,6 @@ _CLOSE_WAIT_S = 10.0
 # Reply text kept in a mismatch failure (Locust groups failures by their text).
 _MISMATCH_TEXT_CHARS = 60
 
-# dl_result names, for bindings that do not export dl_result_name yet.
-_RESULT_NAMES = {
-    -1: "DL_EINVALID", -2: "DL_EUNAUTHORIZED", -3: "DL_EFORBIDDEN", -4: "DL_ETOKEN_EXPIRED",
-    -5: "DL_ENOTFOUND", -6: "DL_ECONFLICT", -7: "DL_ETHROTTLED", -8: "DL_EBOT",
-    -9: "DL_ESERVER", -10: "DL_ENETWORK", -11: "DL_ETIMEOUT", -12: "DL_ETLS",
-    -13: "DL_EPROTOCOL", -14: "DL_EENDED", -15: "DL_ECANCELLED", -16: "DL_ENOMEM",
-    -17: "DL_EBAD_REQUEST", -18: "DL_EINSECURE", -19: "DL_EINTERNAL",
-}
-
-
-def result_name(code: int) -> str:
-    """The dl_result name of ``code`` (``"DL_ENETWORK"``); ``"DL_UNKNOWN"`` for others."""
-    native = getattr(_directline, "result_name", None)
-    if native is not None:
-        return str(native(code))
-    return _RESULT_NAMES.get(code, "DL_UNKNOWN")
-
-
 class StepFailure(Exception):
     """What a failed step reports to Locust: ``"<dl_result name>: <message>"``.
 
@@ -109,7 +90,7 @@ class StepFailure(Exception):
     def from_exception(cls, error: BaseException) -> "StepFailure":
         """The failure for an exception raised by a step."""
         if isinstance(error, DirectLineError):
-            return cls(f"{result_name(error.code)}: {error}")
+            return cls(f"{error.result_name}: {error}")
         return cls(f"{type(error).__name__}: {error}")
 
 
@@ -269,22 +250,6 @@ def _check_seconds(name: str, value: object) -> float:
 
 # -- activities --------------------------------------------------------------------------
 
-def stream_type(activity: Mapping[str, Any]) -> Optional[str]:
-    """The ``streamType`` of a streamed-reply chunk (``"informative"``, ``"streaming"``,
-    ``"final"``), from its ``streaminfo`` entity or the older ``channelData`` form;
-    None when the activity is not part of a stream."""
-    entities = activity.get("entities")
-    if isinstance(entities, list):
-        for entity in entities:
-            if isinstance(entity, Mapping) and entity.get("type") == "streaminfo":
-                value = entity.get("streamType")
-                return value if isinstance(value, str) else "streaming"
-    channel_data = activity.get("channelData")
-    if isinstance(channel_data, Mapping) and isinstance(channel_data.get("streamType"), str):
-        return str(channel_data["streamType"])
-    return None
-
-
 class _TurnReceiver:
     """Follows the activities of one turn until the protocol says it is over.
 
@@ -295,9 +260,8 @@ class _TurnReceiver:
     A greeting ends with the bot's first message, whatever it replies to.
     """
 
-    def __init__(self, user_id: str, conversation: Conversation, greeting: bool) -> None:
+    def __init__(self, user_id: str, greeting: bool) -> None:
         self.user_id = user_id
-        self.conversation = conversation
         self.greeting = greeting
         self.sent_id: Optional[str] = None
         self.first_at: Optional[float] = None
@@ -310,7 +274,7 @@ class _TurnReceiver:
         if isinstance(sender, Mapping) and (sender.get("id") == self.user_id
                                             or sender.get("role") == "user"):
             return True
-        return self.conversation.is_own(activity)
+        return activity.is_own
 
     def offer(self, at: float, activity: Activity) -> None:
         """An activity received at ``at`` (perf_counter seconds)."""
@@ -319,7 +283,7 @@ class _TurnReceiver:
         if self.sent_id is None:  # before the POST answered: decide once the id is known
             self._early.append((at, activity))
             return
-        reply_to = activity.get("replyToId")
+        reply_to = activity.reply_to_id
         # Without an id to match (a greeting, or 1.1, which assigns none) the bot's
         # first message answers.
         answers = reply_to == self.sent_id or (reply_to is None and not self.sent_id) \
@@ -328,7 +292,7 @@ class _TurnReceiver:
             return
         if self.first_at is None:
             self.first_at = at
-        kind = stream_type(activity)
+        kind = activity.stream_type
         text = activity.get("text")
         if kind in ("informative", "streaming"):
             if kind == "streaming" and isinstance(text, str):
@@ -547,14 +511,6 @@ class DirectLineUser(User):
         if not self._secret and not self._token_endpoint:
             raise ValueError("DirectLineUser needs a secret (DIRECTLINE_SECRET) or a token "
                              "endpoint (DIRECTLINE_TOKEN_ENDPOINT)")
-        if self._token_endpoint:
-            needed = ["fetch_token"] + ([] if self._endpoint_setting else
-                                        ["fetch_regional_endpoint"])
-            missing = [m for m in needed if not hasattr(Client, m)]
-            if missing:
-                raise ValueError("a token endpoint needs directline.Client."
-                                 f"{' and '.join(missing)}, which this directline "
-                                 f"{_directline.__version__} does not have")
         try:
             self._user_id_pattern.format(uuid="u", user=1, conversation=1, worker=0)
         except (KeyError, IndexError, ValueError) as e:
@@ -645,9 +601,8 @@ class DirectLineUser(User):
     def _regional_endpoint(self) -> Optional[str]:
         bootstrap = self._call(Client, None, **self._client_kwargs())
         try:
-            endpoint: str = self._step("regional endpoint",
-                                       getattr(bootstrap, "fetch_regional_endpoint"),
-                                       self._token_endpoint)
+            endpoint = self._step("regional endpoint", bootstrap.fetch_regional_endpoint,
+                                  self._token_endpoint)
             return endpoint
         except _Abort:
             return None  # as the official samples do: the global endpoint
@@ -660,9 +615,7 @@ class DirectLineUser(User):
             raise _Abort()
         credential: Union[str, Token]
         if self._token_endpoint:
-            # getattr: the token endpoint calls are newer than some builds (checked at start).
-            credential = self._step("token", getattr(client, "fetch_token"),
-                                    self._token_endpoint)
+            credential = self._step("token", client.fetch_token, self._token_endpoint)
         elif self._use_token:
             assert self._secret is not None
             credential = self._step("token", client.generate_token, self._secret, user_id)
@@ -723,7 +676,7 @@ class DirectLineUser(User):
 
         The send is reported as the ``send`` step (a greeting's is part of ``greeting``).
         """
-        receiver = _TurnReceiver(user_id, conversation, greeting)
+        receiver = _TurnReceiver(user_id, greeting)
         job = self._pool.spawn(_timed_call, conversation.post_activity, (activity,))
         receive_error: Optional[DirectLineError] = None
         # Look at the receive queue while the POST is in flight: the bot may answer first.
