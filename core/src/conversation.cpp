@@ -240,7 +240,9 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
   if (auto st = check_usable_for_post(); !st) return st.error();
   std::optional<std::string> activity_text;
   if (activity_json) {
-    auto doc = protocol::Json::parse(*activity_json, nullptr, false);
+    auto parsed = protocol::parse_untrusted_json(*activity_json, Code::invalid, "activity_json");
+    if (!parsed) return parsed.error();
+    protocol::Json &doc = *parsed;
     if (!doc.is_object()) return Error::make(Code::invalid, "activity_json must be a JSON object");
     if (!doc.contains("type")) doc["type"] = "message";
     if (!doc.contains("from")) doc["from"] = {{"id", user_id}};

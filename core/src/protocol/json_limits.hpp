@@ -1,8 +1,16 @@
 // The one policy for JSON that comes from outside the process (a server, a bot,
-// a network, a caller's state string): a nesting limit checked before parsing,
-// because nlohmann's parser, copy and dump recurse once per level, so ~100,000
-// levels (200 KB of brackets) would overflow the stack. Header-only so the
-// emulator applies the same limits to what it reads from users and bots.
+// a network, a caller's activity or state string):
+//  - Depth: at most kMaxDepth nested objects/arrays, checked on the text before
+//    parsing, because nlohmann's parser, copy and dump recurse once per level,
+//    so ~100,000 levels (200 KB of brackets) would overflow the stack.
+//  - Size: bounded before it gets here. A response body or stream message is
+//    capped by the transport (the client option max_response_bytes, default
+//    8 MiB); the emulator caps request bodies. Caller input is the caller's.
+//  - Past either limit the core reports DL_EPROTOCOL for server data and
+//    DL_EINVALID for a caller's input (core/README.md, "Untrusted input").
+// Core code parses through protocol::parse_untrusted_json (messages.hpp), which
+// applies this header. Header-only so the emulator applies the same limits to
+// what it reads from users and bots.
 #pragma once
 
 #include <cstddef>

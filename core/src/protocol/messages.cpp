@@ -1,6 +1,7 @@
 #include "protocol/messages.hpp"
 
 #include "protocol/agent.hpp"
+#include "protocol/json_limits.hpp"
 
 namespace directline::core::protocol {
 
@@ -16,15 +17,29 @@ Error protocol_error(const std::string &what) {
   return Error::make(Code::protocol, "malformed response: " + what);
 }
 
-Json parse_or_discard(const std::string &text) {
-  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+// Server data: anything unreadable is a protocol error naming what was expected.
+Outcome<Json> parse_response(const std::string &body, const std::string &expected) {
+  auto doc = parse_untrusted_json(body, Code::protocol, "malformed response");
+  if (!doc) return doc;
+  if (!doc->is_object()) return protocol_error("expected " + expected);
+  return doc;
 }
 
 }  // namespace
 
+Outcome<Json> parse_untrusted_json(std::string_view text, Code code, const std::string &what) {
+  if (!json_limits::within_depth(text))
+    return Error::make(code, what + ": JSON nests deeper than " +
+                                 std::to_string(json_limits::kMaxDepth) + " levels");
+  auto doc = json_limits::parse_untrusted<Json>(text);
+  if (!doc) return Error::make(code, what + ": not valid JSON");
+  return std::move(*doc);
+}
+
 Outcome<ConversationInfo> parse_conversation(const std::string &body) {
-  Json doc = parse_or_discard(body);
-  if (!doc.is_object()) return protocol_error("expected a Conversation JSON object");
+  auto parsed = parse_response(body, "a Conversation JSON object");
+  if (!parsed) return parsed.error();
+  const Json &doc = *parsed;
   ConversationInfo info;
   info.conversation_id = string_field(doc, "conversationId").value_or("");
   info.token = string_field(doc, "token");
@@ -40,7 +55,9 @@ Outcome<ConversationInfo> parse_conversation(const std::string &body) {
 }
 
 Outcome<std::string> parse_json_string_token(const std::string &body) {
-  Json doc = parse_or_discard(body);
+  auto parsed = parse_untrusted_json(body, Code::protocol, "malformed response");
+  if (!parsed) return parsed.error();
+  const Json &doc = *parsed;
   if (doc.is_string() && !doc.get<std::string>().empty()) return doc.get<std::string>();
   // Lenient: a Conversation-shaped object with a token.
   if (doc.is_object()) {
@@ -65,15 +82,15 @@ std::string token_parameters_json(const std::optional<std::string> &user_id,
 
 Outcome<std::optional<std::string>> parse_resource_id(const std::string &body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return std::optional<std::string>();
-  Json doc = parse_or_discard(body);
-  if (!doc.is_object()) return protocol_error("expected a ResourceResponse JSON object");
-  return string_field(doc, "id");
+  auto doc = parse_response(body, "a ResourceResponse JSON object");
+  if (!doc) return doc.error();
+  return string_field(*doc, "id");
 }
 
 Outcome<Json> parse_outgoing_activity(const std::string &activity_json) {
-  Json doc = parse_or_discard(activity_json);
-  if (doc.is_discarded())
-    return Error::make(Code::invalid, "activity_json is not valid JSON");
+  auto parsed = parse_untrusted_json(activity_json, Code::invalid, "activity_json");
+  if (!parsed) return parsed.error();
+  Json &doc = *parsed;
   if (!doc.is_object()) return Error::make(Code::invalid, "activity_json must be a JSON object");
   auto type = doc.find("type");
   if (type == doc.end() || !type->is_string() || type->get<std::string>().empty())
@@ -82,7 +99,7 @@ Outcome<Json> parse_outgoing_activity(const std::string &activity_json) {
   if (from == doc.end() || !from->is_object() || !string_field(*from, "id") ||
       string_field(*from, "id")->empty())
     return Error::make(Code::invalid, "activity_json needs a non-empty string \"from.id\"");
-  return doc;
+  return parsed;
 }
 
 Json activity_to_v1_message(const Json &activity) {
@@ -135,10 +152,10 @@ ReceivedActivity to_received(const Json &item, ApiVersion version) {
 }
 
 Outcome<ReceivedBatch> parse_activity_set(const std::string &body, ApiVersion version) {
-  Json doc = parse_or_discard(body);
   const char *list_key = version == ApiVersion::v3 ? "activities" : "messages";
-  if (!doc.is_object())
-    return protocol_error(std::string("expected an object with \"") + list_key + "\"");
+  auto parsed = parse_response(body, std::string("an object with \"") + list_key + "\"");
+  if (!parsed) return parsed.error();
+  const Json &doc = *parsed;
   ReceivedBatch batch;
   auto list = doc.find(list_key);
   if (list != doc.end() && !list->is_null()) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,11 @@
 namespace directline::core::protocol {
 
 using Json = nlohmann::ordered_json;
+
+// Every parse of JSON from outside the process goes through here (the nesting
+// limit of json_limits.hpp): `code` is protocol for server data, invalid for a
+// caller's input; the message starts with `what`.
+Outcome<Json> parse_untrusted_json(std::string_view text, Code code, const std::string &what);
 
 // The 3.0 Conversation object (also what 1.1 start returns). Lenient: every
 // field is optional; the caller decides what it needs.

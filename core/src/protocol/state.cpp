@@ -1,17 +1,17 @@
 #include "protocol/state.hpp"
 
-#include <nlohmann/json.hpp>
+#include "protocol/messages.hpp"
 
 namespace directline::core::protocol {
 
 const char *api_version_name(ApiVersion v) { return v == ApiVersion::v3 ? "3.0" : "1.1"; }
 
 std::string state_to_json(const ConversationState &state) {
-  nlohmann::ordered_json doc;
+  Json doc;
   doc["stateVersion"] = kStateFormatVersion;
   doc["conversationId"] = state.conversation_id;
-  doc["token"] = state.token ? nlohmann::ordered_json(*state.token) : nullptr;
-  doc["watermark"] = state.watermark ? nlohmann::ordered_json(*state.watermark) : nullptr;
+  doc["token"] = state.token ? Json(*state.token) : nullptr;
+  doc["watermark"] = state.watermark ? Json(*state.watermark) : nullptr;
   doc["endpoint"] = state.endpoint;
   doc["apiVersion"] = api_version_name(state.api_version);
   doc["expiresIn"] = state.expires_in;
@@ -20,7 +20,9 @@ std::string state_to_json(const ConversationState &state) {
 }
 
 Outcome<ConversationState> state_from_json(const std::string &json) {
-  auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  auto parsed = parse_untrusted_json(json, Code::invalid, "state_json");
+  if (!parsed) return parsed.error();
+  const Json &doc = *parsed;
   auto bad = [](const std::string &why) { return Error::make(Code::invalid, "state_json: " + why); };
   if (!doc.is_object()) return bad("not a JSON object");
   auto version = doc.find("stateVersion");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/json_limits.hpp"
+
 namespace directline::core::protocol {
 
 Code code_for_status(int http_status, const std::string &service_code) {
@@ -23,25 +25,39 @@ Code code_for_status(int http_status, const std::string &service_code) {
   }
 }
 
+namespace {
+
+// Error texts go into messages and logs, and through redaction, which is not
+// made for megabytes: keep a readable prefix (cut on a UTF-8 boundary).
+std::string bounded(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+}  // namespace
+
 ServiceError parse_error_body(const std::string &body) {
   ServiceError out;
-  auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return out;
-  auto text = [](const nlohmann::json &obj, std::initializer_list<const char *> keys) {
+  auto doc = json_limits::parse_untrusted<nlohmann::json>(body);
+  if (!doc || !doc->is_object()) return out;
+  auto text = [](const nlohmann::json &obj, std::initializer_list<const char *> keys, std::size_t limit) {
     for (const char *key : keys) {
       auto it = obj.find(key);
-      if (it != obj.end() && it->is_string()) return it->get<std::string>();
+      if (it != obj.end() && it->is_string()) return bounded(it->get<std::string>(), limit);
     }
     return std::string();
   };
-  auto err = doc.find("error");
-  if (err != doc.end() && err->is_object()) {
-    out.code = text(*err, {"code"});
-    out.message = text(*err, {"message"});
+  auto err = doc->find("error");
+  if (err != doc->end() && err->is_object()) {
+    out.code = text(*err, {"code"}, kMaxServiceCode);
+    out.message = text(*err, {"message"}, kMaxServiceMessage);
   } else {
     // Token endpoints in front of Direct Line (Power Platform) answer flat shapes.
-    out.code = text(doc, {"ErrorCode", "errorCode", "code"});
-    out.message = text(doc, {"ErrorMessage", "errorMessage", "message"});
+    out.code = text(*doc, {"ErrorCode", "errorCode", "code"}, kMaxServiceCode);
+    out.message = text(*doc, {"ErrorMessage", "errorMessage", "message"}, kMaxServiceMessage);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // Pure functions; no I/O.
 #pragma once
 
+#include <cstddef>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct ServiceError {
 
 // Reads a 3.0 ErrorResponse, a 1.1 ErrorMessage, or the flat {"ErrorCode",
 // "ErrorMessage"} / {"code","message"} of token endpoints; tolerant of anything else.
+// Longer code/message texts are cut to these many bytes (plus "...").
+inline constexpr std::size_t kMaxServiceCode = 128;
+inline constexpr std::size_t kMaxServiceMessage = 1024;
 ServiceError parse_error_body(const std::string &body);
 
 // Retry-After: delta-seconds or an HTTP-date (relative to now). Negative or
