@@ -11,7 +11,9 @@ namespace directline::core {
 
 namespace {
 
-constexpr std::size_t kMinSensitiveLength = 6;
+// Shorter credentials could be ordinary substrings ("abc" in "fabric"): they
+// are matched only as whole tokens (see is_credential_char).
+constexpr std::size_t kMinSubstringLength = 6;
 constexpr std::size_t kMaxRemembered = 4096;
 
 struct Registry {
@@ -37,6 +39,68 @@ bool ieq_at(const std::string &text, std::size_t pos, const char *word) {
 
 bool is_word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// Characters that can continue a secret, token or URL parameter (base64,
+// base64url, percent-encoding). A short credential is redacted only where its
+// neighbours are none of these, so "abc" goes in "key=abc." but not in "fabric".
+bool is_credential_char(char c) {
+  return c != '\0' && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_+/~%", c) != nullptr);
+}
+
+bool whole_token_at(const std::string &text, std::size_t pos, std::size_t len) {
+  return (pos == 0 || !is_credential_char(text[pos - 1])) &&
+         (pos + len >= text.size() || !is_credential_char(text[pos + len]));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+std::string percent_decode(const std::string &value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    int hi, lo;
+    if (value[i] == '%' && i + 2 < value.size() && (hi = hex_value(value[i + 1])) >= 0 &&
+        (lo = hex_value(value[i + 2])) >= 0) {
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(value[i]);
+    }
+  }
+  return out;
+}
+
+// The values of `t=` query parameters in a URL (a stream URL's token), raw and
+// percent-decoded: a server may echo the token without the URL around it.
+std::vector<std::string> t_parameters(const std::string &url) {
+  std::vector<std::string> out;
+  for (std::size_t i = url.find('?'); i != std::string::npos && i + 2 < url.size();
+       i = url.find('&', i + 1)) {
+    if (url[i + 1] != 't' || url[i + 2] != '=') continue;
+    const std::size_t start = i + 3;
+    const std::size_t end = std::min(url.find_first_of("&#", start), url.size());
+    if (end == start) continue;
+    out.push_back(url.substr(start, end - start));
+    std::string decoded = percent_decode(out.back());
+    if (decoded != out.back()) out.push_back(std::move(decoded));
+  }
+  return out;
+}
+
+void remember_one(const std::string &value) {
+  if (value.empty()) return;
+  auto &r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (!r.set.insert(value).second) return;
+  r.order.push_back(value);
+  if (r.order.size() > kMaxRemembered) {
+    r.set.erase(r.order.front());
+    r.order.pop_front();
+  }
 }
 
 // Replaces the run of characters after `pos` that are not in `stop` with the marker.
@@ -93,15 +157,8 @@ void redact_patterns(std::string &text) {
 }  // namespace
 
 void remember_sensitive(const std::string &value) {
-  if (value.size() < kMinSensitiveLength) return;
-  auto &r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  if (!r.set.insert(value).second) return;
-  r.order.push_back(value);
-  if (r.order.size() > kMaxRemembered) {
-    r.set.erase(r.order.front());
-    r.order.pop_front();
-  }
+  for (const auto &t : t_parameters(value)) remember_one(t);
+  remember_one(value);
 }
 
 std::string redact_with(const std::string &text, const std::vector<std::string> &sensitive) {
@@ -109,11 +166,16 @@ std::string redact_with(const std::string &text, const std::vector<std::string> 
   // Longest first, so a token that contains a shorter secret goes as a whole.
   std::vector<const std::string *> ordered;
   for (const auto &s : sensitive)
-    if (s.size() >= kMinSensitiveLength) ordered.push_back(&s);
+    if (!s.empty()) ordered.push_back(&s);
   std::sort(ordered.begin(), ordered.end(),
             [](const std::string *a, const std::string *b) { return a->size() > b->size(); });
   for (const std::string *s : ordered) {
+    const bool anywhere = s->size() >= kMinSubstringLength;
     for (std::size_t pos = out.find(*s); pos != std::string::npos; pos = out.find(*s, pos)) {
+      if (!anywhere && !whole_token_at(out, pos, s->size())) {
+        ++pos;
+        continue;
+      }
       out.replace(pos, s->size(), kRedacted);
       pos += std::strlen(kRedacted);
     }

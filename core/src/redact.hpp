@@ -7,9 +7,12 @@
 
 namespace directline::core {
 
-// Remembers a credential (secret, token, stream URL token) for redaction,
-// process-wide. Strings shorter than 6 characters are ignored (they would
-// blank out ordinary words). Bounded: the oldest entries are forgotten first.
+// Remembers a credential (secret, token, stream URL) for redaction,
+// process-wide; for a URL, its `t=` value (raw and percent-decoded) too.
+// Credentials of 6 characters or more are redacted wherever they occur;
+// shorter ones only as whole tokens (not inside a longer run of letters,
+// digits and -_+/~%), so that "abc" does not blank "fabric". Bounded: the
+// oldest entries are forgotten first.
 void remember_sensitive(const std::string &value);
 
 // Redacts with the remembered credentials plus the patterns below.

@@ -13,7 +13,19 @@ TEST_CASE("redaction removes known secrets and tokens, longest first", "[redact]
                                 {"SENTINEL-SECRET-1", "SENTINEL-SECRET-1.tok"});
   CHECK(out.find("SENTINEL") == std::string::npos);
   CHECK(out == "secret [redacted] and token [redacted]");
-  CHECK(redact_with("short abc stays", {"abc"}) == "short abc stays");
+}
+
+TEST_CASE("short credentials are redacted as whole tokens only", "[redact]") {
+  CHECK(redact_with("secret abc rejected", {"abc"}) == "secret [redacted] rejected");
+  CHECK(redact_with("abc", {"abc"}) == "[redacted]");
+  CHECK(redact_with("'abc'. (abc), \"abc\" abc.", {"abc"}) ==
+        "'[redacted]'. ([redacted]), \"[redacted]\" [redacted].");
+  CHECK(redact_with("key=x1; x1=1", {"x1"}) == "key=[redacted]; [redacted]=1");
+  // Inside a longer word, token or URL parameter it is ordinary text.
+  CHECK(redact_with("fabric abcd xabc abc-1 a/abc abc%20 abc_ ~abc +abc", {"abc"}) ==
+        "fabric abcd xabc abc-1 a/abc abc%20 abc_ ~abc +abc");
+  // Long credentials still go wherever they are.
+  CHECK(redact_with("xxSENTINEL6yy", {"SENTINEL6"}) == "xx[redacted]yy");
 }
 
 TEST_CASE("redaction removes Authorization, Bearer, BotConnector and t= values", "[redact]") {
@@ -32,6 +44,17 @@ TEST_CASE("redaction removes Authorization, Bearer, BotConnector and t= values",
 TEST_CASE("remembered credentials are redacted process-wide", "[redact]") {
   remember_sensitive("SENTINEL-SECRET-remembered-42");
   CHECK(redact("error for SENTINEL-SECRET-remembered-42!") == "error for [redacted]!");
+  remember_sensitive("k3Y");
+  CHECK(redact("unknown secret k3Y.") == "unknown secret [redacted].");
+  CHECK(redact("k3YZ stays") == "k3YZ stays");
+}
+
+TEST_CASE("a stream URL's t= value is redacted on its own, raw and decoded", "[redact]") {
+  remember_sensitive("wss://h/v3/directline/conversations/c/stream?watermark=-&t=STREAM.tok%2Bxy%3D&x=1");
+  CHECK(redact("stream token STREAM.tok%2Bxy%3D is not valid") == "stream token [redacted] is not valid");
+  CHECK(redact(R"({"message":"bad t STREAM.tok+xy="})") == R"({"message":"bad t [redacted]"})");
+  remember_sensitive("ws://127.0.0.1:1/stream?t=s1");  // short: whole tokens only
+  CHECK(redact("t s1, not s12") == "t [redacted], not s12");
 }
 
 TEST_CASE("URLs parse into scheme, host, port, path", "[url]") {
