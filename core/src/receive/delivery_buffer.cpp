@@ -7,6 +7,22 @@ namespace directline::core {
 
 namespace {
 uint64_t id_hash(const std::string &id) { return std::hash<std::string>{}(id); }
+
+// Digits only, any length (the service's watermarks are decimal sequence numbers).
+bool is_integer(const std::string &s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// True when both are integers and `next` is smaller than `current`.
+bool goes_backwards(const std::optional<std::string> &current, const std::string &next) {
+  if (!current || !is_integer(*current) || !is_integer(next)) return false;
+  auto significant = [](const std::string &s) {
+    const auto first = s.find_first_not_of('0');
+    return first == std::string::npos ? std::string() : s.substr(first);
+  };
+  const std::string a = significant(*current), b = significant(next);
+  return b.size() != a.size() ? b.size() < a.size() : b < a;
+}
 }  // namespace
 
 DeliveryBuffer::DeliveryBuffer(std::optional<std::string> start_watermark)
@@ -48,7 +64,9 @@ std::size_t DeliveryBuffer::accept(ReceivedBatch &&batch, const std::vector<bool
       break;
     }
   }
-  if (batch.watermark) {
+  // A watermark that moves back would make the next poll or reconnect replay
+  // (and, past the id window, re-deliver) older activities: keep the newer one.
+  if (batch.watermark && !goes_backwards(received_watermark_, *batch.watermark)) {
     received_watermark_ = batch.watermark;
     queue_.push_back({nullptr, std::move(batch.watermark)});
   }

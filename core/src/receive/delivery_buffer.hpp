@@ -5,7 +5,9 @@
 // what the next reconnect/poll asks from) but becomes "delivered" only when
 // the caller has taken the batch's last activity, so an exported state
 // resumes exactly after what the caller saw. Ids delivered from a batch not
-// yet finished are kept too, for the same reason.
+// yet finished are kept too, for the same reason. A watermark never moves
+// back: when the received one and a batch's are both integers and the batch's
+// is smaller, the batch's is ignored.
 //
 // De-duplication needs ids only within a window: a reconnect or poll asks
 // for activities after the received watermark, so only recent ids can come

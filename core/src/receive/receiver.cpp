@@ -34,6 +34,10 @@ constexpr int kMaxBackoffMs = 30000;
 constexpr int kStreamFailuresBeforePolling = 5;
 constexpr auto kStreamRetryWhilePolling = std::chrono::seconds(60);
 constexpr auto kHealthySocket = std::chrono::seconds(10);
+// Consecutive unreadable pages (DL_EPROTOCOL) before polling gives up with that
+// error: one garbled answer is retried, a server that keeps sending what
+// cannot be read must not look like silence (a timeout) forever.
+constexpr int kMalformedPagesBeforeFailing = 3;
 
 // Errors after which retrying cannot help: surfaced by next().
 bool is_terminal(Code code) {
@@ -80,6 +84,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   uint64_t epoch = 0;  // bumped whenever in-flight work becomes stale
   int stream_failures = 0;
   int poll_failures = 0;
+  int malformed_pages = 0;
   int refresh_failures = 0;
   bool stream_allowed = true;  // false after "collision" or a service without streamUrl
   Clock::time_point socket_opened_at;
@@ -190,10 +195,19 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     if (!h) return fail(Error::make(Code::cancelled, "the conversation is gone"));
     auto batch = h->parse_batch(text);
     if (!batch) {
-      // A malformed set: drop the socket; the reconnect replays from the watermark.
+      // Unreadable (e.g. nested too deep): drop the socket and catch up by
+      // polling, which delivers the same activities or ends in DL_EPROTOCOL.
+      // Counted as a stream failure, so a stream that keeps doing this backs
+      // off and gives way to polling.
       h.reset();
-      if (socket) socket->close();
-      return;
+      ++epoch;  // the dropped socket's close callback is stale
+      if (socket) {
+        socket->close();
+        socket.reset();
+      }
+      if (++stream_failures >= kStreamFailuresBeforePolling) return start_polling();
+      mode = Mode::reconnecting;
+      return after(backoff(stream_failures), [this] { catch_up(); });
     }
     auto is_end = end_markers(*h, batch.value());
     h.reset();
@@ -213,13 +227,15 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     return is_end;
   }
 
-  void deliver(ReceivedBatch &&batch, const std::vector<bool> &is_end) {
+  // Returns how many activities were new (not already delivered or queued).
+  std::size_t deliver(ReceivedBatch &&batch, const std::vector<bool> &is_end) {
     std::size_t added;
     {
       std::lock_guard<std::mutex> lock(mutex);
       added = buffer.accept(std::move(batch), is_end);
     }
     if (added) changed.notify_all();
+    return added;
   }
 
   void on_stream_closed(const stream::WsClosed &closed) {
@@ -268,6 +284,12 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       return start_polling();
     }
     const Error &e = result.error();
+    // Reconnecting is optional (polling needs only the activities route): a
+    // server without that route is one that gives no stream.
+    if (e.code == Code::not_found) {
+      stream_allowed = false;
+      return start_polling();
+    }
     if (is_terminal(e.code)) return fail(e);
     ++stream_failures;
     if (stream_failures >= kStreamFailuresBeforePolling) return start_polling();
@@ -284,27 +306,37 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void on_caught_up(Outcome<ReceivedBatch> result) {
     if (!result.ok()) {
       const Error &e = result.error();
-      if (is_terminal(e.code)) return fail(e);
+      if (is_terminal(e.code) || too_many_malformed(e)) return fail(e);
       ++poll_failures;
       return after(backoff(poll_failures, e.retry_after_s), [this] { catch_up(); });
     }
     poll_failures = 0;
-    const bool got_any = accept_polled(std::move(result.value()));
+    malformed_pages = 0;
+    const bool more = accept_polled(std::move(result.value()));
     if (end_queued()) return stop_transport();
-    if (got_any) return catch_up();  // more pages may follow
+    if (more) return catch_up();  // more pages may follow
     auto watermark = received_watermark();
     mode = Mode::reconnecting;
     host_call([watermark](ReceiverHost &h) { return h.reconnect(watermark); },
               [this](Outcome<ReconnectResult> r) { on_reconnected(std::move(r)); });
   }
 
+  // True when more may follow at once: the page held activities not seen
+  // before and moved the watermark. A server repeating a page (or sending
+  // id-less activities without a new watermark) must not be polled in a loop.
   bool accept_polled(ReceivedBatch &&batch) {
-    const bool any = !batch.activities.empty();
     auto h = host.lock();
     std::vector<bool> is_end = h ? end_markers(*h, batch) : std::vector<bool>{};
     h.reset();
-    deliver(std::move(batch), is_end);
-    return any;
+    const auto before = received_watermark();
+    const bool got_new = deliver(std::move(batch), is_end) > 0;
+    return got_new && received_watermark() != before;
+  }
+
+  // Counts an unreadable page; true once there were too many in a row.
+  bool too_many_malformed(const Error &e) {
+    if (e.code != Code::protocol) return false;
+    return ++malformed_pages >= kMalformedPagesBeforeFailing;
   }
 
   // ---- polling ----
@@ -335,17 +367,18 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void on_polled(Outcome<ReceivedBatch> result) {
     if (!result.ok()) {
       const Error &e = result.error();
-      if (is_terminal(e.code)) return fail(e);
+      if (is_terminal(e.code) || too_many_malformed(e)) return fail(e);
       // 429/5xx/network: keep going, slower (never stop for good).
       ++poll_failures;
       return after(std::max<int64_t>(backoff(poll_failures, e.retry_after_s), options.polling_interval_ms),
                    [this] { poll_now(); });
     }
     poll_failures = 0;
-    const bool got_any = accept_polled(std::move(result.value()));
+    malformed_pages = 0;
+    const bool more = accept_polled(std::move(result.value()));
     if (end_queued()) return stop_transport();
     // A full page may have more behind it: ask again at once.
-    wait_then_poll(got_any ? 0 : options.polling_interval_ms);
+    wait_then_poll(more ? 0 : options.polling_interval_ms);
   }
 
   void wait_then_poll(int64_t delay_ms) {
