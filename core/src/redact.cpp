@@ -27,12 +27,13 @@ Registry &registry() {
   return *r;
 }
 
+// ASCII only and inline: it runs at every position of every pass.
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool ieq_at(const std::string &text, std::size_t pos, const char *word) {
   for (std::size_t i = 0; word[i]; ++i) {
     if (pos + i >= text.size()) return false;
-    if (std::tolower(static_cast<unsigned char>(text[pos + i])) !=
-        std::tolower(static_cast<unsigned char>(word[i])))
-      return false;
+    if (ascii_lower(text[pos + i]) != ascii_lower(word[i])) return false;
   }
   return true;
 }
@@ -103,55 +104,98 @@ void remember_one(const std::string &value) {
   }
 }
 
-// Replaces the run of characters after `pos` that are not in `stop` with the marker.
-std::size_t blank_value(std::string &text, std::size_t pos, const char *stop) {
-  std::size_t end = pos;
-  while (end < text.size() && !std::strchr(stop, text[end])) ++end;
-  if (end == pos) return pos;
-  text.replace(pos, end - pos, kRedacted);
-  return pos + std::strlen(kRedacted);
+bool in_set(char c, const char *set) { return c != '\0' && std::strchr(set, c) != nullptr; }
+
+// One pass over `text`: at each position, `match(text, i)` gives the span of a
+// value to blank ([first, last), npos when none). Builds a new string, so the
+// cost is linear however many values there are.
+template <typename Match>
+std::string blank_matches(const std::string &text, Match match) {
+  std::string out;
+  std::size_t copied = 0;
+  bool changed = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto [first, last] = match(text, i);
+    if (first == std::string::npos) continue;
+    out.append(text, copied, first - copied);
+    out += kRedacted;
+    copied = last;
+    changed = true;
+    i = last > i ? last - 1 : i;
+  }
+  if (!changed) return text;
+  out.append(text, copied, std::string::npos);
+  return out;
 }
 
-void redact_patterns(std::string &text) {
-  // Authorization header values up to the end of the line.
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (ieq_at(text, i, "authorization:")) {
-      std::size_t v = i + std::strlen("authorization:");
-      while (v < text.size() && text[v] == ' ') ++v;
-      i = blank_value(text, v, "\r\n");
+// Every occurrence of `credential` (only whole tokens unless `anywhere`).
+std::string blank_credential(const std::string &text, const std::string &credential, bool anywhere) {
+  std::string out;
+  std::size_t copied = 0;
+  bool changed = false;
+  for (std::size_t pos = text.find(credential); pos != std::string::npos; pos = text.find(credential, pos)) {
+    if (!anywhere && !whole_token_at(text, pos, credential.size())) {
+      ++pos;
+      continue;
     }
+    out.append(text, copied, pos - copied);
+    out += kRedacted;
+    pos += credential.size();
+    copied = pos;
+    changed = true;
   }
+  if (!changed) return text;
+  out.append(text, copied, std::string::npos);
+  return out;
+}
+
+using Span = std::pair<std::size_t, std::size_t>;
+constexpr Span kNoSpan{std::string::npos, std::string::npos};
+
+// The run after `pos` up to a character of `stop`; none when it is empty.
+Span value_until(const std::string &text, std::size_t pos, const char *stop) {
+  std::size_t end = pos;
+  while (end < text.size() && !in_set(text[end], stop)) ++end;
+  return end == pos ? kNoSpan : Span{pos, end};
+}
+
+std::string redact_patterns(std::string text) {
+  // Authorization header values up to the end of the line.
+  text = blank_matches(text, [](const std::string &t, std::size_t i) {
+    if (!ieq_at(t, i, "authorization:")) return kNoSpan;
+    std::size_t v = i + std::strlen("authorization:");
+    while (v < t.size() && t[v] == ' ') ++v;
+    return value_until(t, v, "\r\n");
+  });
   // Bearer / BotConnector credentials.
   for (const char *scheme : {"bearer ", "botconnector "}) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if ((i == 0 || !is_word_char(text[i - 1])) && ieq_at(text, i, scheme)) {
-        std::size_t v = i + std::strlen(scheme);
-        while (v < text.size() && text[v] == ' ') ++v;
-        if (ieq_at(text, v, kRedacted)) continue;
-        i = blank_value(text, v, " \t\r\n\",;'");
-      }
-    }
+    text = blank_matches(text, [scheme](const std::string &t, std::size_t i) {
+      if ((i > 0 && is_word_char(t[i - 1])) || !ieq_at(t, i, scheme)) return kNoSpan;
+      std::size_t v = i + std::strlen(scheme);
+      while (v < t.size() && t[v] == ' ') ++v;
+      if (ieq_at(t, v, kRedacted)) return kNoSpan;
+      return value_until(t, v, " \t\r\n\",;'");
+    });
   }
   // t= query values (stream URLs).
-  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
-    if ((text[i] == '?' || text[i] == '&') && text[i + 1] == 't' && text[i + 2] == '=')
-      i = blank_value(text, i + 3, "& \t\r\n\"'#");
-  }
-  // JSON members "token": "..." and "secret": "...".
+  text = blank_matches(text, [](const std::string &t, std::size_t i) {
+    if (i + 2 >= t.size() || (t[i] != '?' && t[i] != '&') || t[i + 1] != 't' || t[i + 2] != '=')
+      return kNoSpan;
+    return value_until(t, i + 3, "& \t\r\n\"'#");
+  });
+  // JSON members "token": "..." and "secret": "..." (an empty value too).
   for (const char *key : {"\"token\"", "\"secret\""}) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (!ieq_at(text, i, key)) continue;
+    text = blank_matches(text, [key](const std::string &t, std::size_t i) {
+      if (!ieq_at(t, i, key)) return kNoSpan;
       std::size_t v = i + std::strlen(key);
-      while (v < text.size() && (text[v] == ' ' || text[v] == ':')) ++v;
-      if (v < text.size() && text[v] == '"') {
-        std::size_t end = v + 1;
-        while (end < text.size() && text[end] != '"') end += (text[end] == '\\') ? 2 : 1;
-        end = std::min(end, text.size());
-        text.replace(v + 1, end - v - 1, kRedacted);
-        i = v + 1;
-      }
-    }
+      while (v < t.size() && (t[v] == ' ' || t[v] == ':')) ++v;
+      if (v >= t.size() || t[v] != '"') return kNoSpan;
+      std::size_t end = v + 1;
+      while (end < t.size() && t[end] != '"') end += (t[end] == '\\') ? 2 : 1;
+      return Span{v + 1, std::min(end, t.size())};
+    });
   }
+  return text;
 }
 
 }  // namespace
@@ -171,17 +215,9 @@ std::string redact_with(const std::string &text, const std::vector<std::string> 
             [](const std::string *a, const std::string *b) { return a->size() > b->size(); });
   for (const std::string *s : ordered) {
     const bool anywhere = s->size() >= kMinSubstringLength;
-    for (std::size_t pos = out.find(*s); pos != std::string::npos; pos = out.find(*s, pos)) {
-      if (!anywhere && !whole_token_at(out, pos, s->size())) {
-        ++pos;
-        continue;
-      }
-      out.replace(pos, s->size(), kRedacted);
-      pos += std::strlen(kRedacted);
-    }
+    out = blank_credential(out, *s, anywhere);
   }
-  redact_patterns(out);
-  return out;
+  return redact_patterns(std::move(out));
 }
 
 std::string redact(const std::string &text) {

@@ -123,6 +123,14 @@ TEST_CASE("an activity list that is not an array is a protocol error", "[protoco
   CHECK(v1.error().code == Code::protocol);
 }
 
+TEST_CASE("a NUL byte makes JSON invalid rather than ending it", "[protocol]") {
+  const std::string body = std::string(R"({"activities":[],"watermark":"1"})") + '\0' + "{\"x\":[[[[";
+  auto set = parse_activity_set(body, ApiVersion::v3);
+  REQUIRE_FALSE(set.ok());
+  CHECK(set.error().code == Code::protocol);
+  CHECK_FALSE(directline::json_limits::parse_untrusted<Json>(std::string("1\0", 2)));
+}
+
 TEST_CASE("non-UTF-8 and lone surrogates are rejected, never thrown", "[protocol]") {
   auto bad_utf8 = parse_activity_set("{\"activities\":[{\"id\":\"\xff\"}]}", ApiVersion::v3);
   REQUIRE_FALSE(bad_utf8.ok());

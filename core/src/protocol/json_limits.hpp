@@ -51,10 +51,11 @@ inline bool within_depth(std::string_view text, std::size_t limit = kMaxDepth) {
 }
 
 // Parses untrusted text into any nlohmann json type; nullopt when it is not
-// JSON or nests deeper than `limit`.
+// JSON or nests deeper than `limit`. A NUL byte is never valid JSON, and
+// nlohmann would take it for the end of the text and ignore what follows.
 template <typename JsonT>
 std::optional<JsonT> parse_untrusted(std::string_view text, std::size_t limit = kMaxDepth) {
-  if (!within_depth(text, limit)) return std::nullopt;
+  if (text.find('\0') != std::string_view::npos || !within_depth(text, limit)) return std::nullopt;
   JsonT value = JsonT::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return std::nullopt;
   return value;
