@@ -12,7 +12,7 @@ APT_PACKAGES=(
   default-jdk-headless maven
   nodejs npm
   python3-venv
-  wrk valgrind abigail-tools libclang-rt-14-dev
+  wrk valgrind abigail-tools clang-14 libclang-rt-14-dev
   ccache doxygen nuget
 )
 

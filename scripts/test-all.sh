@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's test command: installs what it needs, builds everything, runs every
-# suite (C/C++ unit + integration + receive + C + CLI, emulator conformance,
-# official JS peers, Python wheel, Java, C#, then ASan+UBSan and TSan builds),
+# suite (C/C++ unit + integration + receive + hostile server + C + CLI + ABI
+# baseline, fuzz targets briefly, emulator conformance, official JS peers,
+# Python wheel, Java, C#, then ASan+UBSan and TSan builds),
 # and ends with one line "N passed, N failed" summed over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,8 @@ stage() {
 }
 
 stage ctest ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 300
+# libFuzzer targets (clang build in build-fuzz), 10 s each over the committed seeds.
+stage fuzz env FUZZ_BUILD_DIR="$BUILD-fuzz" bash scripts/fuzz.sh 10
 stage emulator bash scripts/test-emulator.sh
 stage peers bash scripts/test-peers.sh
 stage python bash scripts/test-python.sh
@@ -42,7 +45,7 @@ stage java bash scripts/test-java.sh
 stage csharp bash scripts/test-csharp.sh
 
 # Sanitizers over the library and its C/C++ tests (the emulator comes from the main build).
-SAN_TARGETS=(core_unit_tests core_integration_tests receive_unit_tests receive_tests receive_resume_helper cpp_wrapper_tests)
+SAN_TARGETS=(core_unit_tests core_integration_tests receive_unit_tests receive_tests receive_resume_helper cpp_wrapper_tests hostile_tests)
 sanitized() {
   local dir=$1 san=$2; shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDL_SANITIZE="$san" \

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in corpus/<target>/ (committed; rerun after changing this file).
+
+Small typical inputs of each parser plus the hostile ones that matter: nesting
+100,000 levels deep (~200 KB, the depth that used to crash the client), inputs
+just at and past the limit of 64, and large but shallow ones (~200 KB).
+"""
+import json
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEEP = 100_000
+LIMIT = 64
+
+
+def nested(levels, inner="1"):
+    return "[" * levels + inner + "]" * levels
+
+
+def objects(levels, inner="1"):
+    return '{"a":' * levels + inner + "}" * levels
+
+
+def activity(i, **extra):
+    a = {"type": "message", "id": "c1|%07d" % i, "timestamp": "2024-01-01T00:00:00Z",
+         "from": {"id": "bot", "name": "Bot"}, "text": "hello %d" % i}
+    a.update(extra)
+    return a
+
+
+CARD = {"contentType": "application/vnd.microsoft.card.adaptive",
+        "content": {"type": "AdaptiveCard", "body": [{"type": "Container", "items": [
+            {"type": "ColumnSet", "columns": [{"type": "Column", "items": [{"type": "TextBlock", "text": "x"}]}]}]}]}}
+
+
+def seeds():
+    big_set = json.dumps({"activities": [activity(i) for i in range(1450)], "watermark": "1450"})
+    yield "activity_set", {
+        "v3-basic": "\x00" + json.dumps({"activities": [activity(1), activity(2, type="typing")], "watermark": "2"}),
+        "v3-card": "\x00" + json.dumps({"activities": [activity(3, attachments=[CARD], channelData={"k": [1, {"z": None}]})],
+                                        "watermark": "3"}),
+        "v3-null-watermark": "\x00" + '{"activities":[],"watermark":null}',
+        "v3-number-watermark": "\x00" + '{"activities":[{"type":"event","id":"x","name":"n"}],"watermark":17}',
+        "v3-activities-object": "\x00" + '{"activities":{},"watermark":"1"}',
+        "v3-stream-frame": "\x00" + json.dumps({"activities": [activity(4, streamType="streaming", streamId="s1",
+                                                                         streamSequence=1)], "watermark": "4"}),
+        "v3-end": "\x00" + json.dumps({"activities": [activity(5, type="endOfConversation")], "watermark": "5"}),
+        "v1-messages": "\x01" + '{"messages":[{"id":"c1|1","from":"bot","text":"hi","images":[],"attachments":[]}],"watermark":"1"}',
+        "v3-at-limit": "\x00" + '{"activities":[' + objects(LIMIT - 2) + '],"watermark":"1"}',
+        "v3-past-limit": "\x00" + '{"activities":[' + objects(LIMIT - 1) + '],"watermark":"1"}',
+        "v3-deep-100k": "\x00" + '{"activities":[{"type":"message","id":"c1|1","channelData":' + nested(DEEP) + '}],"watermark":"1"}',
+        "v3-large-200k": "\x00" + big_set,
+    }
+    conv = {"conversationId": "c1", "token": "tok.abc", "expires_in": 1800,
+            "streamUrl": "wss://h/v3/directline/conversations/c1/stream?watermark=-&t=st.x", "referenceGrammarId": "g"}
+    yield "conversation", {
+        "start": json.dumps(conv),
+        "bare": '{"conversationId":"c2"}',
+        "v1-token": '"RCurR_XV9ZA.cwA.BKA"',
+        "resource": '{"id":"c1|0000001"}',
+        "negative-expiry": '{"conversationId":"c","expires_in":-5,"token":""}',
+        "huge-expiry": '{"conversationId":"c","expires_in":99999999999999999999}',
+        "deep-100k": '{"conversationId":"c","token":"t","x":' + nested(DEEP) + "}",
+    }
+    yield "error_response", {
+        "v3": '\x93 5\n{"error":{"code":"TokenExpired","message":"Token expired"}}',
+        "v1": '\x00Sun, 06 Nov 1994 08:49:37 GMT\n{"error":{"code":"NotFound","message":"gone","statusCode":404}}',
+        "html": "\x02\n<html><body>502 Bad Gateway</body></html>",
+        "echo": '\x00 1\n{"error":{"code":"BadArgument","message":"Bearer abc.def t=xyz k3y ?t=st.x&x=1 \\"token\\":\\"v\\""}}',
+        "deep-100k": '\x00\n{"error":{"code":"c","message":"m","x":' + nested(DEEP) + "}}",
+        "large-200k": '\x00\n{"error":{"code":"c","message":"' + ("?t=a " * 40000) + '"}}',
+    }
+    yield "retry_after", {
+        "seconds": "120", "spaces": " 7 ", "huge": "99999999999999999999", "negative": "-1",
+        "date": "Sun, 06 Nov 1994 08:49:37 GMT", "bad-date": "Sun, 32 Foo 1994 25:61:61 GMT", "empty": "",
+    }
+    state = {"stateVersion": 1, "conversationId": "c1", "token": "tok", "watermark": "7",
+             "endpoint": "http://127.0.0.1:5000/v3/directline", "apiVersion": "3.0", "expiresIn": 1800,
+             "deliveredIds": ["c1|8", "c1|9"]}
+    yield "state", {
+        "v3": json.dumps(state),
+        "v1": json.dumps(dict(state, apiVersion="1.1", token=None, watermark=None, deliveredIds=[])),
+        "future-version": json.dumps(dict(state, stateVersion=2)),
+        "many-ids": json.dumps(dict(state, deliveredIds=["c1|%d" % i for i in range(10001)])),
+        "deep-100k": json.dumps(state)[:-1] + ',"x":' + nested(DEEP) + "}",
+    }
+    yield "outgoing", {
+        "message": 'photo.png\n{"type":"message","from":{"id":"u"},"text":"hi","attachments":[{"contentUrl":"http://x/a.png","contentType":"image/png"}]}',
+        "event": 'a"b\\c\r\nX: y\n{"type":"event","name":"e","from":{"id":"u"},"channelData":{"clientActivityID":"1"}}',
+        "no-from": 'f\n{"type":"message"}',
+        "deep-100k": 'f\n{"type":"message","from":{"id":"u"},"channelData":' + nested(DEEP) + "}",
+    }
+    yield "url", {
+        "https": "https://directline.botframework.com/v3/directline/\nc1|2\n7",
+        "loopback": "http://127.0.0.1:5000/v3/directline\nconv id\n",
+        "ipv6": "http://[::1]:8080/api\nc\n1",
+        "userinfo": "http://user:pass@h/\n\n",
+        "query": "https://h/x?y=1#z\nid\nw",
+        "ws": "wss://h/v3/directline/conversations/c/stream?t=abc\n..\n/",
+        "port": "http://h:65536/\n\n",
+    }
+    yield "redact", {
+        "header": "k3y\nAuthorization: Bearer k3y\r\nHost: x",
+        "url": "SENTINEL9\nwss://h/stream?t=SENTINEL9&watermark=3 and t=SENTINEL9.",
+        "json": 's3cr3t\n{"token":"s3cr3t","secret" : "x\\"y","t":"s3cr3t"}',
+        "large-200k": "abc1\n" + ("abc1 fabc1 ?t=abc1& Bearer abc1 " * 6500),
+    }
+    yield "json_limits", {
+        "object": '{"a":[1,2,{"b":"[[[["}],"c":"\\"{"}',
+        "at-limit": nested(LIMIT),
+        "past-limit": nested(LIMIT + 1),
+        "unbalanced": "]]]]" + nested(3),
+        "deep-100k": nested(DEEP),
+        "deep-objects-100k": objects(DEEP // 3),
+    }
+    yield "delivery_buffer", {
+        "replay": bytes([1, 3, 5, 6, 7, 12, 0, 5, 1, 2, 5, 6, 7, 0, 8]).decode("latin-1"),
+        "backwards": bytes([1, 2, 5, 6, 50, 1, 1, 9, 20, 0, 8, 3, 3, 9, 10, 11, 200]).decode("latin-1"),
+        "end": bytes([3, 3, 17, 18, 19, 40, 0, 8, 1, 1, 20, 41]).decode("latin-1"),
+    }
+
+
+def main():
+    for target, inputs in seeds():
+        folder = os.path.join(HERE, "corpus", target)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+        for name, data in inputs.items():
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data.encode("latin-1") if all(ord(c) < 256 for c in data) else data.encode())
+
+
+if __name__ == "__main__":
+    main()
