@@ -88,6 +88,22 @@ TEST_CASE("URLs parse into scheme, host, port, path", "[url]") {
   CHECK_FALSE(parse_url("127.0.0.1:80"));
 }
 
+TEST_CASE("hosts are host names or addresses; URLs hold no spaces or control characters", "[url]") {
+  CHECK(parse_url("https://my-bot_1.example.com.:8443/x")->host == "my-bot_1.example.com.");
+  CHECK(parse_url("http://[fe80::1%25eth0]:80/")->host == "fe80::1%25eth0");
+  // Found by fuzzing: a "host" with quotes, brackets or a colon was accepted.
+  CHECK_FALSE(parse_url("http://1]27.ctline\":\"`ttameps://0m/"));
+  CHECK_FALSE(parse_url("http://a\"b/"));
+  CHECK_FALSE(parse_url("http://a:b:80/"));
+  CHECK_FALSE(parse_url("http://[]/"));
+  CHECK_FALSE(parse_url("http://[1.2.3.4]/"));
+  CHECK_FALSE(parse_url("http://[::1]x/"));
+  CHECK_FALSE(parse_url("http://h/a b"));
+  CHECK_FALSE(parse_url("http://h/a\r\nX-Injected: 1"));
+  CHECK_FALSE(parse_url("http://h\t/"));
+  CHECK(validate_endpoint("http://h/v3 directline", true).error().code == Code::invalid);
+}
+
 TEST_CASE("loopback hosts: 127/8, ::1, localhost", "[url]") {
   CHECK(is_loopback_host("127.0.0.1"));
   CHECK(is_loopback_host("127.1.2.3"));

@@ -18,9 +18,29 @@ int default_port(const std::string &scheme) {
   return (scheme == "https" || scheme == "wss") ? 443 : 80;
 }
 
+// A DNS name or IPv4 address (letters, digits, -._~ and %-escapes), or the
+// inside of an IPv6 literal (hex digits, ':' and '.', then a %zone). Anything
+// else would end up in Host headers, logs and URLs built from the host.
+bool valid_host(const std::string &host, bool bracketed) {
+  if (host.empty()) return false;
+  bool zone = false;
+  for (unsigned char c : host) {
+    if (bracketed && !zone) {
+      if (c == '%') zone = true;
+      else if (!std::isxdigit(c) && c != ':' && c != '.') return false;
+    } else if (!std::isalnum(c) && c != '-' && c != '.' && c != '_' && c != '~' && c != '%') {
+      return false;
+    }
+  }
+  return !bracketed || host.find(':') != std::string::npos;
+}
+
 }  // namespace
 
 std::optional<ParsedUrl> parse_url(const std::string &url) {
+  // A URL never holds raw spaces or control characters (CR/LF would split a request).
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7f) return std::nullopt;
   auto sep = url.find("://");
   if (sep == std::string::npos || sep == 0) return std::nullopt;
   ParsedUrl out;
@@ -32,11 +52,10 @@ std::optional<ParsedUrl> parse_url(const std::string &url) {
   std::string authority = rest.substr(0, path_start);
   std::string tail = path_start == std::string::npos ? "" : rest.substr(path_start);
   if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
-  for (unsigned char c : authority)
-    if (std::isspace(c) || std::iscntrl(c)) return std::nullopt;
 
   std::string port_text;
-  if (authority[0] == '[') {
+  const bool bracketed = authority[0] == '[';
+  if (bracketed) {
     auto close = authority.find(']');
     if (close == std::string::npos) return std::nullopt;
     out.host = authority.substr(1, close - 1);
@@ -54,7 +73,7 @@ std::optional<ParsedUrl> parse_url(const std::string &url) {
       out.host = authority;
     }
   }
-  if (out.host.empty()) return std::nullopt;
+  if (!valid_host(out.host, bracketed)) return std::nullopt;
   if (!port_text.empty()) {
     if (port_text.size() > 5 ||
         !std::all_of(port_text.begin(), port_text.end(), [](unsigned char c) { return std::isdigit(c); }))

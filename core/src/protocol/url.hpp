@@ -16,7 +16,9 @@ struct ParsedUrl {
   std::string path;    // "" or starting with '/', no trailing '/'
 };
 
-// Parses an absolute http(s)/ws(s) URL; nullopt when it is not one.
+// Parses an absolute http(s)/ws(s) URL; nullopt when it is not one: no
+// spaces or control characters anywhere, no user info, a host of letters,
+// digits and -._~% (or a bracketed IPv6 literal), a port 1..65535.
 std::optional<ParsedUrl> parse_url(const std::string &url);
 
 // 127.0.0.0/8, ::1 and "localhost" (any case).
