@@ -1,6 +1,7 @@
-// The nesting limit itself: the text scan must agree with the JSON parser.
-// For any JSON the parser accepts, nesting_depth is exactly its nesting, so
-// nothing deeper than kMaxDepth ever reaches the recursive parts of nlohmann.
+// The nesting limit itself: the text scan must never under-count. For any JSON
+// the parser accepts, nesting_depth is at least its nesting (more when a
+// duplicate key replaced a deeper value), so nothing deeper than kMaxDepth
+// ever reaches the recursive parts of nlohmann.
 #include <utility>
 #include <vector>
 
@@ -33,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, std::size_t size) {
   auto parsed = limits::parse_untrusted<Json>(text);
   if (parsed) {
     FUZZ_CHECK(real_depth(*parsed) <= limits::kMaxDepth);
-    FUZZ_CHECK(real_depth(*parsed) == limits::nesting_depth(text));
+    FUZZ_CHECK(real_depth(*parsed) <= limits::nesting_depth(text));
     return 0;
   }
   // Refused as too deep: the parser (unbounded) must see it as deep or invalid

@@ -46,11 +46,26 @@ def seeds():
         "v3-stream-frame": "\x00" + json.dumps({"activities": [activity(4, streamType="streaming", streamId="s1",
                                                                          streamSequence=1)], "watermark": "4"}),
         "v3-end": "\x00" + json.dumps({"activities": [activity(5, type="endOfConversation")], "watermark": "5"}),
+        "v3-streaminfo": "\x00" + json.dumps({"activities": [activity(6, type="typing", entities=[
+            {"type": "streaminfo", "streamId": "c1|5", "streamType": "streaming", "streamSequence": "2"}])],
+            "watermark": "6"}),
+        "v3-signin": "\x00" + json.dumps({"activities": [activity(7, attachments=[
+            {"contentType": "application/vnd.microsoft.card.oauth",
+             "content": {"buttons": [{"type": "signin", "value": "https://login/x?state=1"}]}}])], "watermark": "7"}),
         "v1-messages": "\x01" + '{"messages":[{"id":"c1|1","from":"bot","text":"hi","images":[],"attachments":[]}],"watermark":"1"}',
         "v3-at-limit": "\x00" + '{"activities":[' + objects(LIMIT - 2) + '],"watermark":"1"}',
         "v3-past-limit": "\x00" + '{"activities":[' + objects(LIMIT - 1) + '],"watermark":"1"}',
         "v3-deep-100k": "\x00" + '{"activities":[{"type":"message","id":"c1|1","channelData":' + nested(DEEP) + '}],"watermark":"1"}',
         "v3-large-200k": "\x00" + big_set,
+    }
+    yield "agent", {
+        "token": 'https://h.environment.api.powerplatform.com/powervirtualagents/botsbyschema/s/directline/token?api-version=2022-03-01-preview\n'
+                 '{"token":"tok.abc","expires_in":3600,"conversationId":"c1"}',
+        "settings": 'http://127.0.0.1:5000/powervirtualagents/botsbyschema/s/directline/token\n'
+                    '{"channelUrlsById":{"directline":"https://europe.directline.botframework.com/"},"geo":"europe"}',
+        "region": "europe\n{}",
+        "bad-settings": 'ftp://x\n{"channelUrlsById":{"directline":"https://h/?x=1"}}',
+        "deep-100k": 'https://[::1]:8443/t?api-version=\n{"token":"t","x":' + nested(DEEP) + "}",
     }
     conv = {"conversationId": "c1", "token": "tok.abc", "expires_in": 1800,
             "streamUrl": "wss://h/v3/directline/conversations/c1/stream?watermark=-&t=st.x", "referenceGrammarId": "g"}
@@ -111,6 +126,10 @@ def seeds():
         "at-limit": nested(LIMIT),
         "past-limit": nested(LIMIT + 1),
         "unbalanced": "]]]]" + nested(3),
+        # Found by fuzzing: nlohmann stopped at a NUL byte and ignored the rest;
+        # a duplicate key drops a deeper value (the scan may count more, never less).
+        "nul-inside": '":[b"\x00' + nested(70),
+        "duplicate-key": '{"a":[1,{"b,2":"[[[["}],"a":"\\"{"}',
         "deep-100k": nested(DEEP),
         "deep-objects-100k": objects(DEEP // 3),
     }
