@@ -114,6 +114,7 @@ def seeds():
         "query": "https://h/x?y=1#z\nid\nw",
         "ws": "wss://h/v3/directline/conversations/c/stream?t=abc\n..\n/",
         "port": "http://h:65536/\n\n",
+        "bad-host": 'http://1]27.ctline":"`ttameps://0m/\n\n',  # found by fuzzing (agent target)
     }
     yield "redact", {
         "header": "k3y\nAuthorization: Bearer k3y\r\nHost: x",
