@@ -234,9 +234,9 @@ TEST_CASE("the CLI's listen stops paging history when the watermark does not mov
   const auto started = steady_clock::now();
   const int status = std::system(command.c_str());
   CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(WEXITSTATUS(status) == 13);  // a protocol error (DL_EPROTOCOL), not the 60 s timeout (124)
   CHECK(steady_clock::now() - started < seconds(10));
-  // Two history pages, then polling at 200 ms for ~1 s (100,000 pages before).
-  CHECK(server.stats()["activities"].get<int>() <= 15);
+  // Two history pages (100,000 pages before).
+  CHECK(server.stats()["activities"].get<int>() <= 3);
 }
 #endif
