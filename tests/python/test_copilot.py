@@ -76,6 +76,7 @@ def test_token_endpoint_errors_carry_the_http_status(emulator: Emulator) -> None
         # The service's own words for an unknown agent (ErrorMessage) reach the message.
         assert unknown.value.http_status == 404 and "ItemWithIdNotFound" in str(unknown.value)
         assert unknown.value.result_name == "DL_ENOTFOUND"
+        assert unknown.value.service_code == "4103"   # Power Platform's numeric ErrorCode
         with pytest.raises(directline.BadRequestError) as no_version:
             client.fetch_token(token_url(emulator).split("?")[0])
         assert no_version.value.http_status == 400

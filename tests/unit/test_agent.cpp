@@ -35,6 +35,9 @@ TEST_CASE("token endpoint errors keep their code and message, in every shape", "
   auto flat = parse_error_body(R"({"ErrorCode":"BotNotFound","ErrorMessage":"no such bot"})");
   CHECK(flat.code == "BotNotFound");
   CHECK(flat.message == "no such bot");
+  auto numeric = parse_error_body(R"({"ErrorCode":4103,"ErrorMessage":"ItemWithIdNotFound"})");
+  CHECK(numeric.code == "4103");
+  CHECK(numeric.message == "ItemWithIdNotFound");
   auto plain = parse_error_body(R"({"code":"Forbidden","message":"nope"})");
   CHECK(plain.code == "Forbidden");
   auto direct_line = parse_error_body(R"({"error":{"code":"TokenExpired","message":"m"},"code":"x"})");

@@ -46,7 +46,10 @@ ServiceError parse_error_body(const std::string &body) {
   auto text = [](const nlohmann::json &obj, std::initializer_list<const char *> keys, std::size_t limit) {
     for (const char *key : keys) {
       auto it = obj.find(key);
-      if (it != obj.end() && it->is_string()) return bounded(it->get<std::string>(), limit);
+      if (it == obj.end()) continue;
+      if (it->is_string()) return bounded(it->get<std::string>(), limit);
+      // Power Platform sends numeric codes ({"ErrorCode": 4103}).
+      if (it->is_number_integer()) return std::to_string(it->get<long long>());
     }
     return std::string();
   };
