@@ -170,6 +170,16 @@ def test_52_typing_from_bot_delivered_on_socket(dl):
         assert types.index("typing") < [a.get("text") for a in activities].index("echo: hi")
 
 
+def test_typing_sent_right_after_the_handshake_is_not_lost(dl):
+    # Typing is never replayed, so the socket must be registered before the 101 goes out.
+    for _ in range(40):
+        started = dl.start_ok()
+        with open_stream(started["streamUrl"]) as ws:
+            dl.post_ok(started["conversationId"], {"type": "typing", "from": {"id": "u1"}})
+            first = next_set(ws)["activities"][0]
+            assert first["type"] == "typing" and first["from"]["id"] == "u1", first
+
+
 def test_56_typing_sets_carry_no_watermark(dl):
     started = dl.start_ok()
     with open_stream(started["streamUrl"]) as ws:

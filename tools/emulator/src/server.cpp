@@ -123,11 +123,13 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
 
   void accept() {
     auto self = this->shared_from_this();
+    // Attached before the 101 goes out: frames (typing too, which is never replayed) queue
+    // until the handshake is done, so a client that posts right after the 101 misses nothing.
+    attached_ = service_->attach_stream(grant_, self);
     ws_.async_accept(request_, [self](beast::error_code ec) {
       self->request_ = {};
       if (ec) return self->finish();
       self->accepted_ = true;
-      self->attached_ = self->service_->attach_stream(self->grant_, self);
       self->schedule_keepalive();
       self->read();
       self->write_next();
@@ -305,11 +307,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     ctx->msg = parser_->release();
     ctx->tls = tls_;
     ctx->loopback_peer = loopback_;
-    std::string_view target = ctx->msg.target();
-    size_t q = target.find('?');
-    ctx->path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) ctx->query = parse_query(target.substr(q + 1));
-    ctx->route = match_route(ctx->msg.method(), ctx->path);
+    route_request(*ctx);
     // The query is left out: stream URLs carry a token in it.
     if (log_enabled(LogLevel::debug)) log(LogLevel::debug, ctx->msg.method_string(), " ", ctx->path);
     keep_alive_ = ctx->msg.keep_alive();
