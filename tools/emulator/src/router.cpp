@@ -1,5 +1,6 @@
 #include "router.hpp"
 
+#include "http_types.hpp"
 #include "util.hpp"
 
 namespace dlemu {
@@ -114,6 +115,14 @@ RouteMatch match_route(http::verb method, std::string_view path) {
     return result;
   }
   return result;
+}
+
+void route_request(RequestContext &request) {
+  std::string_view target = request.msg.target();
+  size_t q = target.find('?');
+  request.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));
+  request.route = match_route(request.msg.method(), request.path);
 }
 
 }  // namespace dlemu

@@ -40,4 +40,8 @@ struct RouteMatch {
 // `path` is the request target without the query; repeated slashes are tolerated.
 RouteMatch match_route(boost::beast::http::verb method, std::string_view path);
 
+struct RequestContext;
+// Fills path, query and route from the request's method and target.
+void route_request(RequestContext &request);
+
 }  // namespace dlemu

@@ -26,6 +26,8 @@ class Service : public std::enable_shared_from_this<Service> {
   bool attach_stream(const StreamGrant &grant, const std::shared_ptr<StreamSink> &sink);
   void detach_stream(Conversation &conversation, const StreamSink *sink);
   void evict_idle() { ctx_.evict_idle(); }
+  // For harnesses that drive the service without sockets (fuzzing).
+  Context &context() { return ctx_; }
 
  private:
   // Runs the route's handler (after faults).
