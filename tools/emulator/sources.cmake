@@ -22,6 +22,7 @@ set(DL_EMULATOR_SOURCES
   src/admin_handlers.cpp
   src/agent_handlers.cpp
   src/service.cpp
+  src/io_pool.cpp
   src/server.cpp
 )
 list(TRANSFORM DL_EMULATOR_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)

@@ -49,7 +49,8 @@ int main(int argc, char **argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   try {
-    net::io_context io(options.threads);
+    dlemu::IoPool pool(options.threads);
+    net::io_context &io = pool.main();
     std::shared_ptr<net::ssl::context> tls;
     if (options.tls()) {
       tls = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
@@ -60,7 +61,7 @@ int main(int argc, char **argv) {
       tls->use_private_key_file(options.tls_key, net::ssl::context::pem);
     }
     auto service = std::make_shared<dlemu::Service>(options, io);
-    dlemu::Server server(io, service, options, tls);
+    dlemu::Server server(pool, service, options, tls);
     std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     if (host == "0.0.0.0") host = "127.0.0.1";
     if (host == "[::]") host = "[::1]";
@@ -80,17 +81,14 @@ int main(int argc, char **argv) {
       eviction.cancel();
       // A short grace period lets close frames reach the peers.
       grace.expires_after(std::chrono::milliseconds(200));
-      grace.async_wait([&io](boost::system::error_code) { io.stop(); });
+      grace.async_wait([&pool](boost::system::error_code) { pool.stop(); });
     });
 
     std::cout << "listening on " << base << std::endl;  // the only stdout line
     dlemu::log(dlemu::LogLevel::info, "threads=", options.threads, " bot=",
                options.bot == "echo" ? "echo" : "url");
 
-    std::vector<std::thread> threads;
-    for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });
-    io.run();
-    for (auto &t : threads) t.join();
+    pool.run();
   } catch (const std::exception &e) {
     std::cerr << "directline-emulator: " << e.what() << "\n";
     return 1;

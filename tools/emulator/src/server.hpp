@@ -1,5 +1,5 @@
 // The transport: one listener, HTTP/1.1 sessions and WebSocket sessions on the same
-// port (plain or TLS), all asynchronous on one io_context run by a few threads.
+// port (plain or TLS), all asynchronous, each connection on one of the pool's loops.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "io_pool.hpp"
 #include "service.hpp"
 
 namespace dlemu {
@@ -18,7 +19,7 @@ class Listener;
 class Server {
  public:
   // Binds (throws on failure). `tls` may be null for plain http.
-  Server(boost::asio::io_context &io, std::shared_ptr<Service> service, const Options &options,
+  Server(IoPool &pool, std::shared_ptr<Service> service, const Options &options,
          std::shared_ptr<boost::asio::ssl::context> tls);
   uint16_t port() const;
   void start();
