@@ -35,16 +35,20 @@ std::shared_ptr<Conversation> Context::find_conversation(const std::string &id) 
   return conversation;
 }
 
-std::optional<Outcome> Context::open_conversation(const RequestContext &request, const std::string &id,
-                                                  ApiVersion version, Caller &caller,
-                                                  std::shared_ptr<Conversation> &conversation) {
-  if (auto error = auth.authenticate(request, version, caller)) return error;
-  if (auto error = auth.authorize_conversation(caller, id, version)) return error;
-  conversation = find_conversation(id);
-  if (conversation) return std::nullopt;
-  // 1.1 has a NotFound code; 3.0 reports an unknown id as BadArgument.
-  return error_outcome(404, version == ApiVersion::v1 ? "NotFound" : "BadArgument",
-                       "Unknown conversation", version);
+std::optional<Context::Opened> Context::open_conversation(const RequestContext &request,
+                                                          ApiVersion version, const Reply &reply) {
+  const std::string &id = request.route.params.at(0);
+  Opened opened;
+  std::optional<Outcome> error = auth.authenticate(request, version, opened.caller);
+  if (!error) error = auth.authorize_conversation(opened.caller, id, version);
+  if (!error && !(opened.conversation = find_conversation(id))) {
+    // 1.1 has a NotFound code; 3.0 reports an unknown id as BadArgument.
+    error = error_outcome(404, version == ApiVersion::v1 ? "NotFound" : "BadArgument",
+                          "Unknown conversation", version);
+  }
+  if (!error) return opened;
+  reply(std::move(*error));
+  return std::nullopt;
 }
 
 namespace {

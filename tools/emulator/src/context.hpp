@@ -36,11 +36,15 @@ class Context {
 
   // The conversation (touched), or nullptr (unknown or evicted).
   std::shared_ptr<Conversation> find_conversation(const std::string &id);
-  // authenticate + authorize + find for a conversation route; on failure returns the error
-  // response (401, 403, or 404 with the version's code).
-  std::optional<Outcome> open_conversation(const RequestContext &request, const std::string &id,
-                                           ApiVersion version, Caller &caller,
-                                           std::shared_ptr<Conversation> &conversation);
+  // authenticate + authorize + find for a conversation route (the conversation id is the
+  // route's first parameter). On failure it replies with the error (401, 403, or 404 with the
+  // version's code) and returns nullopt.
+  struct Opened {
+    Caller caller;
+    std::shared_ptr<Conversation> conversation;
+  };
+  std::optional<Opened> open_conversation(const RequestContext &request, ApiVersion version,
+                                          const Reply &reply);
   // scheme://host[:port] for URLs handed to clients: the request's Host when it is a host
   // name or address with an optional port (works behind a port forward), else the listener's
   // own address.

@@ -6,11 +6,9 @@
 namespace dlemu {
 
 void upload(Context &ctx, const RequestContext &request, Reply reply, ApiVersion version) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, version, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, version, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   auto user_it = request.query.find("userId");
   std::string user_id = user_it == request.query.end() ? "" : user_it->second;
   if (user_id.empty() && !ctx.options.lenient_upload)

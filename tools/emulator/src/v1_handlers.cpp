@@ -95,11 +95,9 @@ void start(Context &ctx, const RequestContext &request, Reply reply) {
 }
 
 void get_messages(Context &ctx, const RequestContext &request, Reply reply) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, kV1, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, kV1, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   std::optional<uint64_t> watermark;
   if (!parse_watermark(request.query, watermark))
     return reply(error_outcome(400, "MalformedData", "Invalid watermark", kV1));
@@ -116,11 +114,9 @@ void get_messages(Context &ctx, const RequestContext &request, Reply reply) {
 }
 
 void post_message(Context &ctx, const RequestContext &request, Reply reply) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, kV1, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, kV1, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   if (request.msg.body().size() > 256 * 1024)
     return reply(error_outcome(400, "MalformedData", "The message exceeds 256K characters", kV1));
   json message;

@@ -116,11 +116,9 @@ void start(Context &ctx, const RequestContext &request, Reply reply) {
 }
 
 void reconnect(Context &ctx, const RequestContext &request, Reply reply) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, kV3, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   std::optional<uint64_t> watermark;
   if (!parse_watermark(request.query, watermark)) return reply(bad_watermark());
   uint64_t last;
@@ -134,7 +132,7 @@ void reconnect(Context &ctx, const RequestContext &request, Reply reply) {
   std::string token;
   int64_t expires_in = ctx.options.token_ttl_s;
   if (caller.is_secret) {
-    token = ctx.auth.issue_conversation_token(id, user_id, user_name);
+    token = ctx.auth.issue_conversation_token(conversation->id, user_id, user_name);
   } else {
     token = caller.token;
     expires_in = std::max<int64_t>(0, caller.claims.expires_at - ctx.clock.now_seconds());
@@ -142,15 +140,13 @@ void reconnect(Context &ctx, const RequestContext &request, Reply reply) {
   }
   // Without a watermark only activities after this call are replayed.
   std::string url = ctx.stream_url(request, *conversation, user_id, watermark.value_or(last));
-  reply(json_outcome(200, conversation_body(id, token, expires_in, &url)));
+  reply(json_outcome(200, conversation_body(conversation->id, token, expires_in, &url)));
 }
 
 void get_activities(Context &ctx, const RequestContext &request, Reply reply) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, kV3, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   std::optional<uint64_t> watermark;
   if (!parse_watermark(request.query, watermark)) return reply(bad_watermark());
   // Stored activities are JSON we serialized: the set is assembled without parsing them.
@@ -166,11 +162,9 @@ void get_activities(Context &ctx, const RequestContext &request, Reply reply) {
 }
 
 void post_activity(Context &ctx, const RequestContext &request, Reply reply) {
-  const std::string &id = request.route.params.at(0);
-  Caller caller;
-  std::shared_ptr<Conversation> conversation;
-  if (auto error = ctx.open_conversation(request, id, kV3, caller, conversation))
-    return reply(std::move(*error));
+  auto opened = ctx.open_conversation(request, kV3, reply);
+  if (!opened) return;
+  auto &[caller, conversation] = *opened;
   const std::string &body = request.msg.body();
   if (body.size() > 256 * 1024)
     return reply(error_outcome(400, "MalformedData", "The activity exceeds 256K characters", kV3));
