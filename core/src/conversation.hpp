@@ -4,6 +4,7 @@
 // a shared_ptr (the receiver keeps a weak_ptr).
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "client.hpp"
+#include "net/cancel.hpp"
+#include "protocol/messages.hpp"
 #include "protocol/multipart.hpp"
 #include "receive/receiver.hpp"
 #include "receive/receiver_host.hpp"
@@ -65,6 +68,8 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // Receiving (starts on the first call).
   Outcome<std::shared_ptr<const ReceivedActivity>> next_activity(int timeout_ms);
+  // Stops receiving and interrupts every request in flight and every wait
+  // between retries (they fail with cancelled).
   void close();
 
   Outcome<std::string> export_state() const;
@@ -90,13 +95,28 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   void remember_own_from(const std::string &from_id);  // 1.1
   std::shared_ptr<Receiver> ensure_receiver();
   void notify_posted();
-  Outcome<std::optional<std::string>> post_json(const std::string &operation, const std::string &body);
+  HttpRequest request(const char *method, std::string url) const;
+  // Sends a request that must reach the service exactly once (post, upload).
+  // client_id: the activity's channelData.clientActivityID ("" if it has none).
+  // An unanswered request is settled by looking for client_id in the
+  // conversation: found -> its id; not found -> sent once more.
+  Outcome<std::optional<std::string>> send_once(const std::string &operation, HttpRequest request,
+                                                const std::string &client_id);
+  struct Posted {
+    bool found = false;
+    std::optional<std::string> id;  // nullopt on 1.1
+  };
+  // Looks for client_id after `since` (paging), again and again for `patience`.
+  Outcome<Posted> find_posted(const std::string &client_id, std::optional<std::string> since,
+                              std::chrono::milliseconds patience);
+  Outcome<std::optional<std::string>> post_activity_json(const std::string &operation, protocol::Json activity);
   Status check_usable_for_post() const;
 
   const std::shared_ptr<Client> client_;
   const std::string id_;
   const bool is_new_;
   std::string user_id_;
+  const std::shared_ptr<net::Cancellation> cancel_ = std::make_shared<net::Cancellation>();
 
   mutable std::mutex mu_;
   std::optional<std::string> secret_;
@@ -107,6 +127,7 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   bool ended_ = false;
   bool closed_ = false;
   std::optional<std::string> start_watermark_;
+  std::optional<std::string> settle_watermark_;  // where the last search for a posted activity ended
   std::deque<std::string> own_order_;
   std::unordered_set<std::string> own_ids_;
   std::deque<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)

@@ -1,8 +1,8 @@
-// The process-wide threads behind every receiver: one io_context served by a
-// small fixed pool (sockets, timers: never blocks) and a small worker pool for
-// the blocking host calls (reconnect, poll, refresh). Started on first use,
-// stopped and joined at process exit (the library links with -z nodelete, so
-// the code stays mapped until then).
+// The process-wide threads behind every client: one io_context served by a
+// small fixed pool (every socket and timer of REST and the stream: handlers
+// never block) and a small worker pool for the receivers' blocking host calls
+// (reconnect, poll, refresh). Started on first use, stopped and joined at
+// process exit (the library links with -z nodelete, so the code stays mapped).
 #pragma once
 
 #include <functional>
@@ -12,7 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-namespace directline::core::stream {
+namespace directline::core::net {
 
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
@@ -41,4 +41,4 @@ class Runtime {
   Workers *workers_;
 };
 
-}  // namespace directline::core::stream
+}  // namespace directline::core::net

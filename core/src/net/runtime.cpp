@@ -1,4 +1,4 @@
-#include "stream/runtime.hpp"
+#include "net/runtime.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -12,7 +12,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
-namespace directline::core::stream {
+namespace directline::core::net {
 
 namespace {
 // The runtime is created once and never destroyed: its threads may still be
@@ -109,4 +109,4 @@ void Runtime::shutdown() {
   }
 }
 
-}  // namespace directline::core::stream
+}  // namespace directline::core::net
