@@ -141,6 +141,12 @@ Outcome<HttpResponse> Client::call(const std::string &operation, HttpRequest req
       return e;
     }
     sent = true;
+    if (response->status == 407) {  // only a proxy says this
+      Error e = Error::make(Code::network,
+                            operation + ": the proxy requires authentication or refused the credentials (HTTP 407)", 407);
+      log(LogLevel::info, e.message);
+      return e;
+    }
     if (response->status >= 300 && response->status < 400) {
       Error e = redirect_error(operation, response->status, response->header("Location"), request.url);
       log(LogLevel::info, e.message);

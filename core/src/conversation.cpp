@@ -284,7 +284,7 @@ Outcome<Conversation::Posted> Conversation::find_posted(const std::string &clien
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= give_up) return Posted{};
-    const auto wait = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(give_up - now));
+    const auto wait = std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(give_up - now));
     if (!cancel_->sleep_for(wait)) return Error::make(Code::cancelled, "cancelled (the conversation was closed)");
     pause = std::min(pause * 2, std::chrono::milliseconds(2000));
   }

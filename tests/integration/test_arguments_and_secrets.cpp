@@ -195,27 +195,11 @@ TEST_CASE("close wakes a waiting next_activity with DL_ECANCELLED", "[integratio
   CHECK(dl_conversation_next_activity(conv.get(), 0, &a) == DL_ECANCELLED);
 }
 
-namespace {
-
-struct Captured {
-  std::mutex mu;
-  std::vector<std::string> lines;
-};
-
-void capture_log(int, const char *message, void *user_data) {
-  auto *captured = static_cast<Captured *>(user_data);
-  std::lock_guard<std::mutex> lock(captured->mu);
-  captured->lines.emplace_back(message);
-}
-
-}  // namespace
-
 TEST_CASE("a sentinel secret and its tokens never appear in errors or debug logs",
           "[integration][secrets]") {
   const std::string secret = "SENTINEL-SECRET-7f3a9c2e51";
   Emulator emu({}, {secret});
-  Captured captured;
-  dl_set_log_handler(capture_log, DL_LOG_DEBUG, &captured);
+  auto captured = std::make_unique<LogCapture>(DL_LOG_DEBUG);
   std::vector<std::string> messages;
   std::vector<std::string> credentials{secret};
   auto note = [&] {
@@ -257,12 +241,10 @@ TEST_CASE("a sentinel secret and its tokens never appear in errors or debug logs
     CHECK(dl_refresh_token(client.get(), dl_token_value(raw), nullptr, &refreshed) != DL_OK);
     note();
   }
-  dl_set_log_handler(nullptr, DL_LOG_OFF, nullptr);
-  {
-    std::lock_guard<std::mutex> lock(captured.mu);
-    CHECK_FALSE(captured.lines.empty());
-    for (const auto &line : captured.lines) messages.push_back(line);
-  }
+  const auto lines = captured->taken();
+  captured.reset();
+  CHECK_FALSE(lines.empty());
+  for (const auto &line : lines) messages.push_back(line.second);
   for (const auto &m : messages) {
     for (const auto &cred : credentials) {
       INFO("line: " << m);

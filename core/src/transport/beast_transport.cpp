@@ -12,11 +12,14 @@
 // deadline) while connecting and at the request deadline afterwards; chunks of
 // a slow body never move it. Abort (deadline or cancellation) closes the socket.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -229,11 +232,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // The idle readiness wait completed: cancelled by resume() (reuse the
-  // connection), or the peer closed or spoke (dead).
+  // connection), or the peer closed or spoke (dead). Readiness can be stale
+  // (an event left from the last response), so a peek decides.
   void on_idle_event(beast::error_code ec) {
+    const bool alive = ec == asio::error::operation_aborted || (!ec && quiet());
     if (pending_) {
       auto ex = std::move(pending_);
-      if (ec == asio::error::operation_aborted && !dead_) {
+      if (alive && !dead_) {
         current_ = std::move(ex);
         connecting_ = false;
         if (aborted()) return fail({});
@@ -245,9 +250,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return moved_on(std::move(ex));
     }
     if (ec == asio::error::operation_aborted || dead_) return;  // shut down
+    if (alive) return watch_idle();
     dead_ = true;
     close();
     if (auto pool = pool_.lock()) pool->forget(key_, this);
+  }
+
+  // Open with nothing to read: neither data nor end of stream waiting.
+  bool quiet() {
+    char byte;
+    const ssize_t n = ::recv(tcp_layer().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  void watch_idle() {
+    tcp_layer().socket().async_wait(tcp::socket::wait_read,
+                                    [self = shared_from_this()](beast::error_code ec) { self->on_idle_event(ec); });
   }
 
   // A pooled connection was dead before anything was written: the exchange
@@ -285,6 +303,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     response.body = std::move(message.body());
     const bool reusable = message.keep_alive() && buffer_.size() == 0 && !aborted() && !dead_;
+
     auto ex = std::move(current_);
     timer_.cancel();
     if (reusable) {
@@ -303,8 +322,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       close();
       return;
     }
-    tcp_layer().socket().async_wait(tcp::socket::wait_read,
-                                    [self = shared_from_this()](beast::error_code ec) { self->on_idle_event(ec); });
+    watch_idle();
     const uint64_t generation = ++idle_generation_;
     timer_.expires_after(std::chrono::milliseconds(pool->idle_timeout_ms()));
     timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
