@@ -21,6 +21,12 @@
 
 namespace itest {
 
+#ifdef DL_TEST_CPPREST_BACKEND
+constexpr bool kCpprestBackend = true;  // built with -DDL_HTTP_BACKEND=cpprest
+#else
+constexpr bool kCpprestBackend = false;
+#endif
+
 struct ClientFree { void operator()(dl_client *c) const { dl_client_free(c); } };
 struct ConversationFree { void operator()(dl_conversation *c) const { dl_conversation_free(c); } };
 struct TokenFree { void operator()(dl_token *t) const { dl_token_free(t); } };

@@ -68,7 +68,8 @@ TEST_CASE("https: unknown issuer, wrong host name and expired certificate are DL
     auto emu = tls_emulator("good");
     auto unknown = start_over_https(emu, certificates().other_ca().c_str(), 0);
     CHECK(unknown.rc == DL_ETLS);
-    CHECK(unknown.message.find("issuer is not trusted") != std::string::npos);
+    // cpprestsdk reports a failed handshake without the reason.
+    if (!kCpprestBackend) CHECK(unknown.message.find("issuer is not trusted") != std::string::npos);
     auto system_store = start_over_https(emu, nullptr, 0);
     CHECK(system_store.rc == DL_ETLS);
     INFO(unknown.message << " | " << system_store.message);
@@ -78,14 +79,14 @@ TEST_CASE("https: unknown issuer, wrong host name and expired certificate are DL
     auto wrong = start_over_https(emu, certificates().ca().c_str(), 0);
     INFO(wrong.message);
     CHECK(wrong.rc == DL_ETLS);
-    CHECK(wrong.message.find("not valid for '127.0.0.1'") != std::string::npos);
+    if (!kCpprestBackend) CHECK(wrong.message.find("not valid for '127.0.0.1'") != std::string::npos);
   }
   {
     auto emu = tls_emulator("expired");
     auto expired = start_over_https(emu, certificates().ca().c_str(), 0);
     INFO(expired.message);
     CHECK(expired.rc == DL_ETLS);
-    CHECK(expired.message.find("expired") != std::string::npos);
+    if (!kCpprestBackend) CHECK(expired.message.find("expired") != std::string::npos);
   }
 }
 

@@ -17,7 +17,6 @@
 
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 #include <pplx/threadpool.h>
 
@@ -150,16 +149,16 @@ class CpprestTransport final : public HttpTransport {
     for (const auto &h : response.headers()) out.headers.emplace_back(h.first, h.second);
     const std::size_t cap = options_.max_response_bytes ? options_.max_response_bytes : (8u << 20);
     try {
-      concurrency::streams::container_buffer<std::string> buffer;
-      auto body = response.body();
+      auto body = response.body().streambuf();
+      std::vector<uint8_t> chunk(64 * 1024);
       for (;;) {
-        const std::size_t n = body.read(buffer, 64 * 1024).get();
+        const std::size_t n = body.getn(chunk.data(), chunk.size()).get();
         if (n == 0) break;
-        if (buffer.collection().size() > cap)
+        out.body.append(reinterpret_cast<const char *>(chunk.data()), n);
+        if (out.body.size() > cap)
           return Error::make(Code::protocol,
                              where + ": the response body is larger than the limit (max_response_bytes)");
       }
-      out.body = std::move(buffer.collection());
     } catch (const web::http::http_exception &e) {
       return abort_error(classify(e.what(), e.error_code(), true, where));
     } catch (const std::exception &e) {
