@@ -7,7 +7,9 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <queue>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -51,7 +53,80 @@ struct Runtime::Workers {
   }
 };
 
-Runtime::Runtime() : io_(kIoThreads), workers_(new Workers) {}
+// Pending deadlines: a min-heap of (when, id) plus the live ones by id.
+// Disarming only forgets the id (the heap entry is skipped when it comes up),
+// so the common arm/disarm pair never wakes the thread; stale heap entries are
+// pruned once they outnumber the live ones.
+struct Runtime::Deadlines {
+  using Clock = std::chrono::steady_clock;
+  using Entry = std::pair<Clock::time_point, uint64_t>;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+  std::unordered_map<uint64_t, std::pair<Clock::time_point, std::function<void()>>> live;
+  uint64_t next_id = 1;
+  bool stopping = false;
+  std::thread thread;
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!stopping) {
+      if (heap.empty()) {
+        wake.wait(lock);
+        continue;
+      }
+      const Entry top = heap.top();
+      if (live.find(top.second) == live.end()) {
+        heap.pop();
+        continue;
+      }
+      if (Clock::now() < top.first) {
+        wake.wait_until(lock, top.first);
+        continue;
+      }
+      heap.pop();
+      auto fire = std::move(live[top.second].second);
+      live.erase(top.second);
+      lock.unlock();
+      fire();
+      fire = nullptr;
+      lock.lock();
+    }
+  }
+
+  void prune() {  // mutex held
+    if (heap.size() < 64 || heap.size() < 2 * live.size()) return;
+    decltype(heap) fresh;
+    for (const auto &entry : live) fresh.emplace(entry.second.first, entry.first);
+    heap.swap(fresh);
+  }
+};
+
+Runtime::Runtime() : io_(kIoThreads), workers_(new Workers), deadlines_(new Deadlines) {}
+
+uint64_t Runtime::arm_deadline(std::chrono::steady_clock::time_point when, std::function<void()> fire) {
+  bool earliest;
+  uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(deadlines_->mutex);
+    id = deadlines_->next_id++;
+    deadlines_->live.emplace(id, std::make_pair(when, std::move(fire)));
+    earliest = deadlines_->heap.empty() || when < deadlines_->heap.top().first;
+    deadlines_->heap.emplace(when, id);
+  }
+  if (earliest) deadlines_->wake.notify_one();
+  return id;
+}
+
+void Runtime::disarm_deadline(uint64_t id) {
+  std::function<void()> dropped;  // released outside the lock
+  std::lock_guard<std::mutex> lock(deadlines_->mutex);
+  auto it = deadlines_->live.find(id);
+  if (it == deadlines_->live.end()) return;
+  dropped = std::move(it->second.second);
+  deadlines_->live.erase(it);
+  deadlines_->prune();
+}
 
 Runtime &Runtime::instance() {
   std::call_once(g_once, [] {
@@ -65,6 +140,7 @@ Runtime &Runtime::instance() {
     }
     for (int i = 0; i < kWorkerThreads; ++i)
       rt->workers_->threads.emplace_back([w = rt->workers_] { w->run(); });
+    rt->deadlines_->thread = std::thread([d = rt->deadlines_] { d->run(); });
     g_runtime = rt;
     std::atexit(&Runtime::shutdown_at_exit);
   });
@@ -85,6 +161,12 @@ void Runtime::shutdown_at_exit() {
 }
 
 void Runtime::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(deadlines_->mutex);
+    deadlines_->stopping = true;
+  }
+  deadlines_->wake.notify_all();
+  if (deadlines_->thread.joinable()) deadlines_->thread.join();
   io_.stop();
   for (auto &t : io_threads_)
     if (t.joinable()) t.join();

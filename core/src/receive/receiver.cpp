@@ -13,6 +13,7 @@
 // exactly-once hold; memory stays bounded by the limit plus one batch.
 #include "receive/receiver.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -53,6 +54,13 @@ bool is_terminal(Code code) {
          code == Code::bad_request || code == Code::ended || code == Code::tls;
 }
 
+// A seed per receiver from a per-thread engine: std::random_device is costly
+// to open for every conversation.
+uint64_t seed() {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  return engine();
+}
+
 }  // namespace
 
 struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
@@ -63,7 +71,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
         strand(net::Runtime::instance().make_strand()),
         step_timer(strand),
         refresh_timer(strand),
-        rng(std::random_device{}()) {
+        rng(seed()) {
     if (options.polling_interval_ms <= 0) options.polling_interval_ms = 1000;
     if (options.polling_interval_ms < 50) options.polling_interval_ms = 50;
     if (options.retry_base_delay_ms <= 0) options.retry_base_delay_ms = 250;
@@ -83,6 +91,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   bool closed = false;
   bool ended_delivered = false;
   bool room_wanted = false;  // fetching paused until the caller drains to half the limit
+  bool refresh_posted = false;  // set before the receiver is shared
+  std::atomic<bool> polling{false};  // in polling mode: a post brings the next poll forward
   std::optional<Error> terminal;
 
   // ---- strand only ----
@@ -342,6 +352,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
 
   void request_reconnect() {
     mode = Mode::reconnecting;
+    polling.store(false, std::memory_order_relaxed);
     auto watermark = received_watermark();
     if (!watermark) {
       // Reconnecting without a watermark would skip what is already stored:
@@ -422,6 +433,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       socket.reset();
     }
     mode = Mode::polling;
+    polling.store(true, std::memory_order_relaxed);
     polling_since = Clock::now();
     poll_failures = 0;
     poll_now();
@@ -537,6 +549,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   // ---- stop ----
   void stop_transport() {
     mode = Mode::stopped;
+    polling.store(false, std::memory_order_relaxed);
     ++epoch;
     on_room = nullptr;
     step_timer.cancel();
@@ -562,7 +575,15 @@ Receiver::Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
                    std::optional<std::string> start_watermark)
     : impl_(std::make_shared<Impl>(std::move(host), std::move(options), std::move(start_watermark))) {
   // Refresh runs whether or not the caller receives: tokens must not lapse.
-  asio::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
+  // A secret needs none: then nothing runs until the first next().
+  bool refresh = false;
+  if (impl_->options.auto_refresh) {
+    if (auto h = impl_->host.lock()) refresh = h->holds_token() && h->token_expires_in_s() > 0;
+  }
+  if (refresh) {
+    impl_->refresh_posted = true;
+    asio::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
+  }
 }
 
 Receiver::~Receiver() { close(); }
@@ -624,17 +645,20 @@ void Receiver::skip_ids(const std::vector<std::string> &ids) {
 }
 
 void Receiver::activity_posted() {
-  asio::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
+  if (impl_->polling.load(std::memory_order_relaxed))
+    asio::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
 }
 
 void Receiver::close() {
+  bool running;
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->closed) return;
     impl_->closed = true;
+    running = impl_->started || impl_->refresh_posted;
   }
   impl_->changed.notify_all();
-  asio::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });
+  if (running) asio::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });
 }
 
 }  // namespace directline::core

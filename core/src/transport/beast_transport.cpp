@@ -1,16 +1,21 @@
-// The default HttpTransport: HTTP/1.1 on Boost.Beast over the shared runtime.
+// The default HttpTransport: HTTP/1.1 on Boost.Beast.
 //
 // Connections are pooled per origin (and proxy) and reused for every method.
-// An idle pooled connection has a readiness wait outstanding: a peer that
-// closes it (or sends anything unasked) is noticed and the connection dropped
-// before anyone writes to it. Taking a connection cancels that wait, and the
-// wait's completion decides: cancelled -> write the request; readable -> the
-// connection was dead before a byte was written, so the request moves to
-// another connection. That is the only automatic re-send.
+// A new connection is dialed on the shared runtime (resolve, connect, proxy
+// tunnel, TLS: the same code as the stream); the exchange itself then runs
+// synchronously on the caller's thread, so a request on a pooled connection
+// costs no thread hand-off. Its deadline (and the conversation's close) is
+// enforced from outside: the runtime's deadline thread, or the cancelling
+// thread, shuts the socket down, and the blocked read or write fails.
 //
-// Deadlines: one timer per exchange, armed at min(connect deadline, request
-// deadline) while connecting and at the request deadline afterwards; chunks of
-// a slow body never move it. Abort (deadline or cancellation) closes the socket.
+// Idle connections: taking one from the pool first peeks at it; a connection
+// the server closed (or wrote to unasked) is dropped before a byte is
+// written to it, and so is one idle past idle_timeout_ms. A sweep on the
+// runtime closes such connections while the client is idle, too. A request
+// that finds a pooled connection dead when it writes its first byte moves to
+// another connection: the only automatic re-send (nothing reached the server).
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -18,8 +23,6 @@
 #include <mutex>
 #include <unordered_map>
 #include <vector>
-
-#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -45,348 +48,87 @@ namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 using net::Route;
 using net::Strand;
+using tcp = asio::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 
-class Pool;
-class Connection;
-
-// One request, from the caller's thread to its completion on a connection.
-struct Exchange : std::enable_shared_from_this<Exchange> {
-  http::request<http::string_body> request;
-  std::string where;  // "POST to host:port"
-  Route route;
-  std::string pool_key;
-  Clock::time_point connect_deadline;
-  Clock::time_point deadline;
-  int connect_timeout_ms = 0;
-  int request_timeout_ms = 0;
-  std::size_t body_limit = 0;
-
-  std::mutex mutex;
-  std::condition_variable finished;
-  bool done = false;
-  std::optional<Outcome<HttpResponse>> result;
-  bool maybe_sent = false;
-  Code abort_reason = Code::ok;            // timeout or cancelled once aborted
-  std::shared_ptr<Connection> connection;  // where it runs now
-
-  void complete(Outcome<HttpResponse> outcome) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (done) return;
-      done = true;
-      result.emplace(std::move(outcome));
-      connection.reset();
-    }
-    finished.notify_all();
-  }
-  void abort(Code reason);
-};
-
-class Pool : public std::enable_shared_from_this<Pool> {
- public:
-  Pool(net::TlsSettings tls, std::size_t max_idle, int idle_timeout_ms)
-      : tls_(std::move(tls)), max_idle_(std::max<std::size_t>(1, max_idle)), idle_timeout_ms_(idle_timeout_ms) {}
-
-  const net::TlsSettings &tls() const { return tls_; }
-  int idle_timeout_ms() const { return idle_timeout_ms_; }
-
-  std::shared_ptr<Connection> take(const std::string &key) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = idle_.find(key);
-    if (it == idle_.end() || it->second.empty()) return nullptr;
-    auto connection = std::move(it->second.back());  // most recently used: least likely timed out
-    it->second.pop_back();
-    return connection;
-  }
-
-  bool give_back(const std::string &key, std::shared_ptr<Connection> connection) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_) return false;
-    auto &list = idle_[key];
-    if (list.size() >= max_idle_) return false;
-    list.push_back(std::move(connection));
-    return true;
-  }
-
-  void forget(const std::string &key, const Connection *connection) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = idle_.find(key);
-    if (it == idle_.end()) return;
-    auto &list = it->second;
-    list.erase(std::remove_if(list.begin(), list.end(), [&](const auto &c) { return c.get() == connection; }),
-               list.end());
-  }
-
-  void close_all();
-
- private:
-  const net::TlsSettings tls_;
-  const std::size_t max_idle_;
-  const int idle_timeout_ms_;
-  std::mutex mutex_;
-  bool closed_ = false;
-  std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
-};
-
-void run_exchange(const std::shared_ptr<Pool> &pool, const std::shared_ptr<Exchange> &ex);
-
-// One keep-alive connection; everything below runs on its strand.
+// One keep-alive connection. Dialed on its strand; used by one caller at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Strand strand, std::weak_ptr<Pool> pool, std::string key, bool skip_verify)
-      : skip_verify_(skip_verify),
-        strand_(std::move(strand)),
-        pool_(std::move(pool)),
-        key_(std::move(key)),
-        timer_(strand_) {}
+  explicit Connection(Strand strand) : strand_(std::move(strand)) {}
   virtual ~Connection() = default;
 
-  // Starts ex here: a fresh connection dials first, a pooled one leaves idle first.
-  void run(std::shared_ptr<Exchange> ex, bool fresh) {
-    asio::post(strand_, [self = shared_from_this(), ex = std::move(ex), fresh]() mutable {
-      if (fresh)
-        self->connect(std::move(ex));
-      else
-        self->resume(std::move(ex));
-    });
-  }
-
-  // Deadline passed or cancelled: closing the socket makes the pending step fail.
-  void abort(std::shared_ptr<Exchange> ex) {
-    asio::post(strand_, [self = shared_from_this(), ex = std::move(ex)] {
-      if (self->current_ == ex) self->close();
-    });
-  }
-
-  void shut() {
-    asio::post(strand_, [self = shared_from_this()] {
-      self->dead_ = true;
-      self->close();
-    });
-  }
-
- protected:
-  using tcp = asio::ip::tcp;
   virtual beast::tcp_stream &tcp_layer() = 0;
   virtual bool is_tls() const = 0;
-  virtual void handshake(net::Done done) = 0;
-  virtual void write(std::function<void(beast::error_code, std::size_t)> done) = 0;
-  virtual void read(std::function<void(beast::error_code, std::size_t)> done) = 0;
+  // Blocking, on the caller's thread; interrupted by interrupt().
+  virtual std::size_t write(http::request<http::string_body> &request, beast::error_code &ec) = 0;
+  virtual void read(http::response_parser<http::string_body> &parser, beast::error_code &ec) = 0;
 
-  std::shared_ptr<Exchange> current_;
-  beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::string_body>> parser_;
-  const bool skip_verify_;
-
- private:
-  void close() {
-    if (resolver_) resolver_->cancel();
-    beast::error_code ignored;
-    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    tcp_layer().close();
-  }
-
-  void arm_timer(Clock::time_point when) {
-    timer_.expires_at(when);
-    timer_.async_wait([self = shared_from_this(), ex = current_](beast::error_code ec) {
-      if (ec || self->current_ != ex) return;
-      {
-        std::lock_guard<std::mutex> lock(ex->mutex);
-        if (ex->abort_reason == Code::ok) ex->abort_reason = Code::timeout;
-      }
-      self->close();
-    });
-  }
-
-  void connect(std::shared_ptr<Exchange> ex) {
-    current_ = std::move(ex);
-    connecting_ = true;
-    if (aborted()) return fail({});
-    arm_timer(std::min(current_->connect_deadline, current_->deadline));
-    net::dial(tcp_layer(), resolver_, current_->route, [self = shared_from_this()](std::optional<Error> error) {
-      self->resolver_.reset();
-      if (error) return self->fail_connect(std::move(*error));
-      if (!self->is_tls()) return self->connected();
-      self->handshake([self](std::optional<Error> e) {
-        if (e) return self->fail_connect(std::move(*e));
-        self->connected();
+  // Dials on the runtime and waits; error if it failed.
+  std::optional<Error> dial(const Route &route, bool skip_verify) {
+    struct Wait {
+      std::mutex mutex;
+      std::condition_variable cv;
+      bool done = false;
+      std::optional<Error> result;
+    };
+    auto wait = std::make_shared<Wait>();
+    auto finish = [wait](std::optional<Error> e) {
+      std::lock_guard<std::mutex> lock(wait->mutex);
+      wait->result = std::move(e);
+      wait->done = true;
+      wait->cv.notify_all();
+    };
+    asio::post(strand_, [self = shared_from_this(), route, skip_verify, finish] {
+      net::dial(self->tcp_layer(), self->resolver_, route, [self, route, skip_verify, finish](std::optional<Error> error) {
+        self->resolver_.reset();
+        if (error || !self->is_tls()) return finish(std::move(error));
+        self->handshake(route, skip_verify, finish);
       });
     });
+    std::unique_lock<std::mutex> lock(wait->mutex);
+    wait->cv.wait(lock, [&] { return wait->done; });
+    return wait->result;
   }
 
-  void connected() {
-    connecting_ = false;
-    arm_timer(current_->deadline);
-    send_request();
-  }
-
-  void resume(std::shared_ptr<Exchange> ex) {
-    ++idle_generation_;
-    if (dead_) return moved_on(std::move(ex));
-    pending_ = std::move(ex);
-    timer_.cancel();
-    beast::error_code ignored;
-    tcp_layer().socket().cancel(ignored);  // ends the readiness wait: on_idle_event decides
-  }
-
-  // The idle readiness wait completed: cancelled by resume() (reuse the
-  // connection), or the peer closed or spoke (dead). Readiness can be stale
-  // (an event left from the last response), so a peek decides.
-  void on_idle_event(beast::error_code ec) {
-    const bool alive = ec == asio::error::operation_aborted || (!ec && quiet());
-    if (pending_) {
-      auto ex = std::move(pending_);
-      if (alive && !dead_) {
-        current_ = std::move(ex);
-        connecting_ = false;
-        if (aborted()) return fail({});
-        arm_timer(current_->deadline);
-        return send_request();
-      }
-      dead_ = true;
-      close();
-      return moved_on(std::move(ex));
+  // From another thread: makes the pending step fail. While dialing, the
+  // socket is closed on its strand; during a blocking exchange it is shut
+  // down, which wakes the blocked call (the descriptor stays valid).
+  void interrupt(bool dialing) {
+    if (dialing) {
+      asio::post(strand_, [self = shared_from_this()] {
+        if (self->resolver_) self->resolver_->cancel();
+        beast::error_code ignored;
+        self->tcp_layer().socket().close(ignored);
+      });
+      return;
     }
-    if (ec == asio::error::operation_aborted || dead_) return;  // shut down
-    if (alive) return watch_idle();
-    dead_ = true;
-    close();
-    if (auto pool = pool_.lock()) pool->forget(key_, this);
+    ::shutdown(tcp_layer().socket().native_handle(), SHUT_RDWR);
   }
 
-  // Open with nothing to read: neither data nor end of stream waiting.
+  // Open with nothing to read: neither an answer nor the end of the stream waiting.
   bool quiet() {
+    if (!tcp_layer().socket().is_open()) return false;
     char byte;
     const ssize_t n = ::recv(tcp_layer().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
-  void watch_idle() {
-    tcp_layer().socket().async_wait(tcp::socket::wait_read,
-                                    [self = shared_from_this()](beast::error_code ec) { self->on_idle_event(ec); });
+  void close() {
+    beast::error_code ignored;
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_layer().socket().close(ignored);
   }
 
-  // A pooled connection was dead before anything was written: the exchange
-  // moves to another connection (the one safe re-send).
-  void moved_on(std::shared_ptr<Exchange> ex) {
-    if (auto pool = pool_.lock()) return run_exchange(pool, ex);
-    ex->complete(Error::make(Code::cancelled, ex->where + ": the client was freed"));
-  }
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
 
-  void send_request() {
-    if (is_tls()) mark_maybe_sent();  // encrypted progress does not prove what the peer received
-    write([self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-      if (!ec || bytes > 0) self->mark_maybe_sent();
-      if (ec) return self->fail(ec);
-      self->read_response();
-    });
-  }
-
-  void read_response() {
-    parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(current_->body_limit);
-    read([self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(ec);
-      self->finish_response();
-    });
-  }
-
-  void finish_response() {
-    auto message = parser_->release();
-    parser_.reset();
-    HttpResponse response;
-    response.status = message.result_int();
-    for (const auto &field : message)
-      response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    response.body = std::move(message.body());
-    const bool reusable = message.keep_alive() && buffer_.size() == 0 && !aborted() && !dead_;
-
-    auto ex = std::move(current_);
-    timer_.cancel();
-    if (reusable) {
-      go_idle();
-    } else {
-      dead_ = true;
-      close();
-    }
-    ex->complete(std::move(response));  // after go_idle(): the caller's next request finds this connection
-  }
-
-  void go_idle() {
-    auto pool = pool_.lock();
-    if (!pool || !pool->give_back(key_, shared_from_this())) {
-      dead_ = true;
-      close();
-      return;
-    }
-    watch_idle();
-    const uint64_t generation = ++idle_generation_;
-    timer_.expires_after(std::chrono::milliseconds(pool->idle_timeout_ms()));
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-      if (ec || self->idle_generation_ != generation || self->pending_ || self->dead_) return;
-      self->dead_ = true;
-      self->close();
-      if (auto p = self->pool_.lock()) p->forget(self->key_, self.get());
-    });
-  }
-
-  bool aborted() {
-    std::lock_guard<std::mutex> lock(current_->mutex);
-    return current_->abort_reason != Code::ok;
-  }
-
-  void mark_maybe_sent() {
-    std::lock_guard<std::mutex> lock(current_->mutex);
-    current_->maybe_sent = true;
-  }
-
-  void fail_connect(Error error) {
-    if (aborted()) return fail({});
-    fail_with(std::move(error));
-  }
-
-  void fail(beast::error_code ec) {
-    Code reason;
-    {
-      std::lock_guard<std::mutex> lock(current_->mutex);
-      reason = current_->abort_reason;
-    }
-    const Exchange &ex = *current_;
-    if (reason == Code::timeout && connecting_)
-      return fail_with(Error::make(Code::timeout, ex.where + ": connecting timed out after " +
-                                                      std::to_string(ex.connect_timeout_ms) + " ms"));
-    if (reason == Code::timeout)
-      return fail_with(Error::make(Code::timeout, ex.where + ": no complete response within " +
-                                                      std::to_string(ex.request_timeout_ms) + " ms"));
-    if (reason == Code::cancelled)
-      return fail_with(Error::make(Code::cancelled, ex.where + ": cancelled (the conversation was closed)"));
-    if (ec == http::error::end_of_stream)
-      return fail_with(Error::make(Code::network, ex.where + ": the server closed the connection without a response"));
-    fail_with(net::error_from(ec, ex.where));
-  }
-
-  void fail_with(Error error) {
-    auto ex = std::move(current_);
-    parser_.reset();
-    buffer_.clear();
-    timer_.cancel();
-    dead_ = true;
-    close();
-    ex->complete(std::move(error));
-  }
-
+ protected:
+  virtual void handshake(const Route &route, bool skip_verify, net::Done done) = 0;
   Strand strand_;
-  std::weak_ptr<Pool> pool_;
-  std::string key_;
-  asio::steady_timer timer_;  // the exchange's deadline, or the idle timeout
+
+ private:
   std::shared_ptr<tcp::resolver> resolver_;
-  std::shared_ptr<Exchange> pending_;  // taken from the pool, waiting for the idle wait to end
-  uint64_t idle_generation_ = 0;
-  bool connecting_ = false;
-  bool dead_ = false;
 };
 
 template <typename Stream>
@@ -394,29 +136,25 @@ class ConnectionOn final : public Connection {
  public:
   static constexpr bool kTls = std::is_same_v<Stream, net::TlsStream>;
 
-  ConnectionOn(Strand strand, std::weak_ptr<Pool> pool, std::string key, bool skip_verify,
-               std::shared_ptr<asio::ssl::context> tls)
-      : Connection(strand, std::move(pool), std::move(key), skip_verify),
-        tls_(std::move(tls)),
-        stream_(make(strand, tls_.get())) {}
+  ConnectionOn(Strand strand, std::shared_ptr<asio::ssl::context> tls)
+      : Connection(strand), tls_(std::move(tls)), stream_(make(strand, tls_.get())) {}
 
- protected:
   beast::tcp_stream &tcp_layer() override { return beast::get_lowest_layer(stream_); }
   bool is_tls() const override { return kTls; }
 
-  void handshake(net::Done done) override {
+  std::size_t write(http::request<http::string_body> &request, beast::error_code &ec) override {
+    return http::write(stream_, request, ec);
+  }
+  void read(http::response_parser<http::string_body> &parser, beast::error_code &ec) override {
+    http::read(stream_, buffer, parser, ec);
+  }
+
+ protected:
+  void handshake(const Route &route, bool skip_verify, net::Done done) override {
     if constexpr (kTls)
-      net::tls_handshake(stream_, current_->route, skip_verify_, std::move(done));
+      net::tls_handshake(stream_, route, skip_verify, std::move(done));
     else
       done(std::nullopt);
-  }
-  void write(std::function<void(beast::error_code, std::size_t)> done) override {
-    // The exchange owns the request: keep it alive until the write completes.
-    http::async_write(stream_, current_->request,
-                      [ex = current_, done = std::move(done)](beast::error_code ec, std::size_t n) { done(ec, n); });
-  }
-  void read(std::function<void(beast::error_code, std::size_t)> done) override {
-    http::async_read(stream_, buffer_, *parser_, std::move(done));
   }
 
  private:
@@ -431,68 +169,168 @@ class ConnectionOn final : public Connection {
   Stream stream_;
 };
 
-void Pool::close_all() {
-  std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    closed_ = true;
-    idle.swap(idle_);
-  }
-  for (auto &entry : idle)
-    for (auto &connection : entry.second) connection->shut();
-}
+// The pool of idle connections of one client.
+class Pool : public std::enable_shared_from_this<Pool> {
+ public:
+  Pool(std::size_t max_idle, int idle_timeout_ms)
+      : max_idle_(std::max<std::size_t>(1, max_idle)),
+        idle_timeout_(std::chrono::milliseconds(std::max(1, idle_timeout_ms))),
+        sweep_timer_(net::Runtime::instance().io()) {}
 
-void Exchange::abort(Code reason) {
-  std::shared_ptr<Connection> on;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (done) return;
-    if (abort_reason == Code::ok) abort_reason = reason;
-    on = connection;
-  }
-  // Not on a connection yet: the connection checks abort_reason when it starts.
-  if (on) on->abort(shared_from_this());
-}
-
-void run_exchange(const std::shared_ptr<Pool> &pool, const std::shared_ptr<Exchange> &ex) {
-  std::shared_ptr<Connection> connection = pool->take(ex->pool_key);
-  const bool fresh = !connection;
-  if (fresh) {
-    auto strand = net::Runtime::instance().make_strand();
-    if (ex->route.tls) {
-      auto ctx = net::tls_context(pool->tls());
-      if (!ctx) return ex->complete(ctx.error());
-      connection = std::make_shared<ConnectionOn<net::TlsStream>>(strand, pool, ex->pool_key,
-                                                                   pool->tls().skip_verify, *ctx);
-    } else {
-      connection = std::make_shared<ConnectionOn<beast::tcp_stream>>(strand, pool, ex->pool_key, false, nullptr);
+  // A live idle connection for key, or null.
+  std::shared_ptr<Connection> take(const std::string &key) {
+    std::vector<std::shared_ptr<Connection>> dead;
+    std::shared_ptr<Connection> found;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = idle_.find(key);
+      if (it == idle_.end()) return nullptr;
+      auto &list = it->second;
+      const auto now = Clock::now();
+      while (!list.empty() && !found) {
+        auto connection = std::move(list.back());  // most recently used: least likely timed out
+        list.pop_back();
+        if (now - connection->idle_since < idle_timeout_ && connection->quiet())
+          found = std::move(connection);
+        else
+          dead.push_back(std::move(connection));
+      }
     }
+    for (auto &connection : dead) connection->close();
+    return found;
   }
-  {
-    std::lock_guard<std::mutex> lock(ex->mutex);
-    if (ex->done) return;
-    ex->connection = connection;
+
+  void give_back(const std::string &key, std::shared_ptr<Connection> connection) {
+    connection->idle_since = Clock::now();
+    bool arm = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto &list = idle_[key];
+      if (!closed_ && list.size() < max_idle_) {
+        list.push_back(std::move(connection));
+        arm = !sweeping_;
+        sweeping_ = true;
+      }
+    }
+    if (connection) connection->close();  // not kept
+    if (arm) arm_sweep();
   }
-  connection->run(ex, fresh);
-}
+
+  void close_all() {
+    std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+      idle.swap(idle_);
+    }
+    for (auto &entry : idle)
+      for (auto &connection : entry.second) connection->close();
+    asio::post(sweep_timer_.get_executor(), [self = shared_from_this()] { self->sweep_timer_.cancel(); });
+  }
+
+ private:
+  // While connections are idle: close the dead and the expired every half idle timeout.
+  void arm_sweep() {
+    asio::post(sweep_timer_.get_executor(), [self = shared_from_this()] {
+      self->sweep_timer_.expires_after(self->idle_timeout_ / 2);
+      self->sweep_timer_.async_wait([weak = std::weak_ptr<Pool>(self)](beast::error_code ec) {
+        if (ec) return;
+        if (auto pool = weak.lock()) pool->sweep();
+      });
+    });
+  }
+
+  void sweep() {
+    std::vector<std::shared_ptr<Connection>> dead;
+    bool again;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto now = Clock::now();
+      for (auto &entry : idle_) {
+        auto &list = entry.second;
+        auto keep = std::partition(list.begin(), list.end(), [&](const std::shared_ptr<Connection> &c) {
+          return now - c->idle_since < idle_timeout_ && c->quiet();
+        });
+        std::move(keep, list.end(), std::back_inserter(dead));
+        list.erase(keep, list.end());
+      }
+      bool any = false;
+      for (auto &entry : idle_) any = any || !entry.second.empty();
+      again = any && !closed_;
+      sweeping_ = again;
+    }
+    for (auto &connection : dead) connection->close();
+    if (again) arm_sweep();
+  }
+
+  const std::size_t max_idle_;
+  const std::chrono::milliseconds idle_timeout_;
+  std::mutex mutex_;
+  bool closed_ = false;
+  bool sweeping_ = false;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
+  asio::steady_timer sweep_timer_;  // used on the runtime only
+};
+
+// The abort switch of one exchange, thrown by its deadline or by cancellation.
+class Abort {
+ public:
+  void fire(Code why) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reason_ == Code::ok) reason_ = why;
+    if (connection_) connection_->interrupt(dialing_);
+  }
+  Code reason() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return reason_;
+  }
+  // Which connection an abort must interrupt, and how; null: none (nothing
+  // blocks). Attaching after an abort interrupts at once.
+  void attach(Connection *connection, bool dialing) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    connection_ = connection;
+    dialing_ = dialing;
+    if (connection_ && reason_ != Code::ok) connection_->interrupt(dialing_);
+  }
+
+ private:
+  std::mutex mutex_;
+  Code reason_ = Code::ok;
+  Connection *connection_ = nullptr;
+  bool dialing_ = false;
+};
+
+// Arms a runtime deadline for the scope.
+class DeadlineGuard {
+ public:
+  DeadlineGuard(Clock::time_point when, std::shared_ptr<Abort> abort)
+      : id_(net::Runtime::instance().arm_deadline(when, [abort] { abort->fire(Code::timeout); })) {}
+  ~DeadlineGuard() { net::Runtime::instance().disarm_deadline(id_); }
+  DeadlineGuard(const DeadlineGuard &) = delete;
+  DeadlineGuard &operator=(const DeadlineGuard &) = delete;
+
+ private:
+  uint64_t id_;
+};
 
 class BeastTransport final : public HttpTransport {
  public:
   BeastTransport(const TransportOptions &options, std::shared_ptr<const net::ProxyRules> proxy)
       : options_(options),
+        tls_{options.ca_file, options.skip_tls_verify},
         proxy_(std::move(proxy)),
-        pool_(std::make_shared<Pool>(net::TlsSettings{options.ca_file, options.skip_tls_verify},
-                                     options.max_idle_per_origin, std::max(1, options.idle_timeout_ms))) {}
+        pool_(std::make_shared<Pool>(options.max_idle_per_origin, options.idle_timeout_ms)) {}
 
   ~BeastTransport() override { pool_->close_all(); }
+
+  using HttpTransport::send;
 
   Outcome<HttpResponse> send(const HttpRequest &request, SendReport &report) override {
     report.maybe_sent = false;
     auto parsed = protocol::parse_url(request.url);
     if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https"))
       return Error::make(Code::invalid, "not an http(s) URL");
-    auto ex = std::make_shared<Exchange>();
-    Route &route = ex->route;
+    Route route;
     route.tls = parsed->scheme == "https";
     route.host = parsed->host;
     route.port = static_cast<uint16_t>(parsed->port);
@@ -500,11 +338,11 @@ class BeastTransport final : public HttpTransport {
       route.proxy = *proxy;
       route.tunnel = route.tls;  // plain http goes to the proxy in absolute form
     }
-    ex->where = request.method + " to " + route.authority();
-    ex->pool_key = parsed->scheme + "://" + route.authority() +
-                   (route.proxy ? " via " + route.proxy->display + route.proxy->authorization : "");
+    const std::string where = request.method + " to " + route.authority();
+    const std::string key = parsed->scheme + "://" + route.authority() +
+                            (route.proxy ? " via " + route.proxy->display + route.proxy->authorization : "");
 
-    auto &req = ex->request;
+    http::request<http::string_body> req;
     req.method_string(request.method);
     req.version(11);
     if (route.proxy && !route.tunnel) {
@@ -522,38 +360,102 @@ class BeastTransport final : public HttpTransport {
       req.body() = request.body;
     }
     req.prepare_payload();
+    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, where + " " + parsed->path);
 
-    const auto now = Clock::now();
-    ex->connect_timeout_ms = std::max(1, options_.connect_timeout_ms);
-    ex->request_timeout_ms = std::max(1, options_.request_timeout_ms);
-    ex->connect_deadline = now + std::chrono::milliseconds(ex->connect_timeout_ms);
-    ex->deadline = now + std::chrono::milliseconds(ex->request_timeout_ms);
-    ex->body_limit = options_.max_response_bytes ? options_.max_response_bytes : (8u << 20);
+    const auto started = Clock::now();
+    const int connect_ms = std::max(1, options_.connect_timeout_ms);
+    const int request_ms = std::max(1, options_.request_timeout_ms);
+    const auto deadline = started + std::chrono::milliseconds(request_ms);
+    auto abort = std::make_shared<Abort>();
+    net::CancelSubscription on_cancel(request.cancel, [abort] { abort->fire(Code::cancelled); });
+    auto aborted = [&](bool connecting) -> std::optional<Error> {
+      switch (abort->reason()) {
+        case Code::timeout:
+          return connecting ? Error::make(Code::timeout, where + ": connecting timed out after " +
+                                                             std::to_string(std::min(connect_ms, request_ms)) + " ms")
+                            : Error::make(Code::timeout, where + ": no complete response within " +
+                                                             std::to_string(request_ms) + " ms");
+        case Code::cancelled:
+          return Error::make(Code::cancelled, where + ": cancelled (the conversation was closed)");
+        default:
+          return std::nullopt;
+      }
+    };
+    if (auto e = aborted(true)) return *e;
 
-    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, ex->where + " " + std::string(parsed->path));
-    {
-      std::weak_ptr<Exchange> weak = ex;
-      net::CancelSubscription subscription(request.cancel, [weak] {
-        if (auto e = weak.lock()) e->abort(Code::cancelled);
-      });
-      run_exchange(pool_, ex);
-      std::unique_lock<std::mutex> lock(ex->mutex);
-      // The runtime's timer ends every exchange by its deadline; the margin
-      // only matters if the runtime is gone (process exit).
-      if (!ex->finished.wait_until(lock, ex->deadline + std::chrono::seconds(5), [&] { return ex->done; }))
-        return Error::make(Code::timeout, ex->where + ": no response (the I/O runtime is not running)");
+    for (;;) {
+      std::shared_ptr<Connection> connection = pool_->take(key);
+      const bool fresh = !connection;
+      if (fresh) {
+        auto made = make_connection(route);
+        if (!made) return made.error();
+        connection = std::move(*made);
+        std::optional<Error> dial_error;
+        {
+          DeadlineGuard connect_deadline(std::min(deadline, started + std::chrono::milliseconds(connect_ms)), abort);
+          abort->attach(connection.get(), /*dialing=*/true);
+          dial_error = connection->dial(route, tls_.skip_verify);
+          abort->attach(nullptr, false);
+        }
+        if (auto e = aborted(true)) return *e;
+        if (dial_error) return *dial_error;  // nothing was sent
+      }
+
+      DeadlineGuard response_deadline(deadline, abort);
+      abort->attach(connection.get(), /*dialing=*/false);
+      beast::error_code ec;
+      const std::size_t written = connection->write(req, ec);
+      if (ec && written == 0 && !fresh && abort->reason() == Code::ok) {
+        // A pooled connection that died unseen: nothing reached the server, so another may carry it.
+        abort->attach(nullptr, false);
+        connection->close();
+        continue;
+      }
+      // A failed write left the request incomplete unless some of it went out.
+      report.maybe_sent = written > 0 || !ec;
+      http::response_parser<http::string_body> parser;
+      if (!ec) {
+        parser.header_limit(kHeaderLimit);
+        parser.body_limit(options_.max_response_bytes ? options_.max_response_bytes : (8u << 20));
+        connection->read(parser, ec);
+      }
+      abort->attach(nullptr, false);
+      if (auto e = aborted(false)) {
+        connection->close();
+        return *e;
+      }
+      if (ec) {
+        connection->close();
+        if (ec == http::error::end_of_stream)
+          return Error::make(Code::network, where + ": the server closed the connection without a response");
+        return net::error_from(ec, where);
+      }
+      auto message = parser.release();
+      HttpResponse response;
+      response.status = message.result_int();
+      for (const auto &field : message)
+        response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      response.body = std::move(message.body());
+      if (message.keep_alive() && connection->buffer.size() == 0)
+        pool_->give_back(key, std::move(connection));
+      else
+        connection->close();
+      if (log_enabled(LogLevel::debug)) log(LogLevel::debug, where + " -> " + std::to_string(response.status));
+      return response;
     }
-    std::lock_guard<std::mutex> lock(ex->mutex);
-    report.maybe_sent = ex->maybe_sent;
-    if (ex->result->ok() && log_enabled(LogLevel::debug))
-      log(LogLevel::debug, ex->where + " -> " + std::to_string(ex->result->value().status));
-    return std::move(*ex->result);
   }
 
-  using HttpTransport::send;
-
  private:
+  Outcome<std::shared_ptr<Connection>> make_connection(const Route &route) {
+    auto strand = net::Runtime::instance().make_strand();
+    if (!route.tls) return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<beast::tcp_stream>>(strand, nullptr));
+    auto ctx = net::tls_context(tls_);
+    if (!ctx) return ctx.error();
+    return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<net::TlsStream>>(strand, *ctx));
+  }
+
   const TransportOptions options_;
+  const net::TlsSettings tls_;
   const std::shared_ptr<const net::ProxyRules> proxy_;
   const std::shared_ptr<Pool> pool_;
 };
