@@ -5,7 +5,7 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -120,17 +120,19 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   mutable std::mutex mu_;
   std::optional<std::string> secret_;
-  std::deque<std::string> tokens_;       // history; back() is current; never shrinks
-  std::deque<std::string> stream_urls_;  // history; back() is current
+  // Lists, not deques: an empty std::deque already allocates ~600 bytes, and
+  // there is one conversation per user (10,000 in one process is normal).
+  std::list<std::string> tokens_;       // history; back() is current; never shrinks
+  std::list<std::string> stream_urls_;  // history; back() is current
   bool has_stream_url_ = false;
   int expires_in_ = 0;
   bool ended_ = false;
   bool closed_ = false;
   std::optional<std::string> start_watermark_;
   std::optional<std::string> settle_watermark_;  // where the last search for a posted activity ended
-  std::deque<std::string> own_order_;
+  std::list<std::string> own_order_;
   std::unordered_set<std::string> own_ids_;
-  std::deque<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)
+  std::list<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)
   std::unordered_set<std::string> own_from_ids_;
   std::vector<std::string> skip_ids_;       // handed to the receiver when it is made
 
