@@ -64,8 +64,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual std::size_t write(http::request<http::string_body> &request, beast::error_code &ec) = 0;
   virtual void read(http::response_parser<http::string_body> &parser, beast::error_code &ec) = 0;
 
-  // Dials on the runtime and waits; error if it failed.
-  std::optional<Error> dial(const Route &route, bool skip_verify) {
+  // Dials on the runtime and waits; error if it failed. `give_up`: only
+  // reached if the runtime no longer runs (process exit), since the deadline
+  // interrupts a dial well before.
+  std::optional<Error> dial(const Route &route, bool skip_verify, Clock::time_point give_up) {
     struct Wait {
       std::mutex mutex;
       std::condition_variable cv;
@@ -87,7 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       });
     });
     std::unique_lock<std::mutex> lock(wait->mutex);
-    wait->cv.wait(lock, [&] { return wait->done; });
+    if (!wait->cv.wait_until(lock, give_up, [&] { return wait->done; }))
+      return Error::make(Code::timeout, "connecting: the I/O runtime is not running");
     return wait->result;
   }
 
@@ -392,9 +395,10 @@ class BeastTransport final : public HttpTransport {
         connection = std::move(*made);
         std::optional<Error> dial_error;
         {
-          DeadlineGuard connect_deadline(std::min(deadline, started + std::chrono::milliseconds(connect_ms)), abort);
+          const auto connect_by = std::min(deadline, started + std::chrono::milliseconds(connect_ms));
+          DeadlineGuard connect_deadline(connect_by, abort);
           abort->attach(connection.get(), /*dialing=*/true);
-          dial_error = connection->dial(route, tls_.skip_verify);
+          dial_error = connection->dial(route, tls_.skip_verify, connect_by + std::chrono::seconds(5));
           abort->attach(nullptr, false);
         }
         if (auto e = aborted(true)) return *e;
