@@ -44,7 +44,11 @@ TEST_CASE("backpressure: a stalled caller keeps memory bounded, then gets all 10
   const long during = rss_kib();
   const long growth = during - before;
   WARN("RSS growth while stalled with " << kCount << " x 2 KiB pending: " << growth << " KiB");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  WARN("not checked under a sanitizer: its allocator keeps freed memory (quarantine, shadow)");
+#else
   CHECK(growth < 6 * 1024);  // unbounded, the queue alone would take ~20 MiB
+#endif
 
   auto result = receive_bot_texts(conversation.get(), kCount, text + " ", seconds(60));
   std::string why;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <openssl/ssl.h>
 
 namespace directline::core::net {
 
@@ -130,6 +131,10 @@ void Runtime::disarm_deadline(uint64_t id) {
 
 Runtime &Runtime::instance() {
   std::call_once(g_once, [] {
+    // OpenSSL registers its exit-time cleanup when first initialised. Doing it
+    // now puts that cleanup after ours (atexit runs in reverse), so the I/O
+    // threads are joined, and their per-thread OpenSSL state freed, first.
+    OPENSSL_init_ssl(0, nullptr);
     auto *rt = new Runtime();
     static auto guard = boost::asio::make_work_guard(rt->io_);
     for (int i = 0; i < kIoThreads; ++i)
