@@ -148,6 +148,7 @@ static int run_sequential(const char *workload, long n) {
 
 struct Rate {
     dl_client *client;
+    dl_conversation *conversation; /* post: one per thread (a conversation's log is capped) */
     const char *route;
     double until;
     long ops, failures;
@@ -155,8 +156,7 @@ struct Rate {
 
 static void *rate_thread(void *arg) {
     struct Rate *r = arg;
-    dl_conversation *c = NULL;
-    if (!strcmp(r->route, "post")) c = start(r->client);
+    dl_conversation *c = r->conversation;
     while (now_s() < r->until) {
         int rc;
         if (!strcmp(r->route, "tokens")) {
@@ -173,7 +173,6 @@ static void *rate_thread(void *arg) {
         if (rc == DL_OK) ++r->ops;
         else ++r->failures;
     }
-    dl_conversation_free(c);
     return NULL;
 }
 
@@ -190,6 +189,7 @@ static int run_rate(const char *route, int threads, double seconds) {
     t0 = now_s();
     for (i = 0; i < threads; ++i) {
         rates[i].client = client;
+        rates[i].conversation = !strcmp(route, "post") ? start(client) : NULL;
         rates[i].route = route;
         rates[i].until = t0 + seconds;
         pthread_create(&ids[i], NULL, rate_thread, &rates[i]);
@@ -201,6 +201,7 @@ static int run_rate(const char *route, int threads, double seconds) {
     }
     printf("RESULT workload=rate-%s threads=%d ops=%ld failures=%ld elapsed_s=%.3f rps=%.1f\n", route, threads, ops,
            failures, now_s() - t0, (double)ops / (now_s() - t0));
+    for (i = 0; i < threads; ++i) dl_conversation_free(rates[i].conversation);
     dl_client_free(client);
     free(ids);
     free(rates);

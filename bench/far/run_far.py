@@ -144,7 +144,7 @@ def main():
 
         c_post = far_bench(args, far_endpoint, ca, "post", args.far_posts)
         w_post = wrk(f"{far}/v3/directline/conversations/{conversation}/activities", "post.lua", 1,
-                     max(args.seconds, 10), {"DL_CONVERSATION": conversation})
+                     max(args.seconds, 10), {"DL_CONVERSATIONS": conversation})
         rows.append(("far post p50 (ms)", float(c_post["p50_ms"]), "wrk c1 keep-alive", float(w_post["p50_ms"]), "<= 1.10"))
         c_echo = far_bench(args, far_endpoint, ca, "echo", args.far_echoes)
         js = node_echo(far_endpoint, ca, args.far_echoes)
@@ -160,18 +160,26 @@ def main():
                                "listening on ")
         processes.append(emu)
         endpoint = base + "/v3/directline"
-        conversation = start_conversation(base, None)
-        routes = {"tokens": ("tokens.lua", base + "/v3/directline/tokens/generate"),
-                  "start": ("start.lua", base + "/v3/directline/conversations"),
-                  "post": ("post.lua", f"{base}/v3/directline/conversations/{conversation}/activities")}
-        for route, (script, url) in routes.items():
+        routes = {"tokens": ("tokens.lua", "/v3/directline/tokens/generate"),
+                  "start": ("start.lua", "/v3/directline/conversations"),
+                  "post": ("post.lua", "/v3/directline/conversations/{}/activities")}
+
+        def wrk_route(route, connections):
+            # Fresh conversations per run, one per connection (as the C client's threads):
+            # one conversation's log is capped (64 MiB).
+            script, path = routes[route]
+            conversations = [start_conversation(base, None) for _ in range(connections)]
+            return wrk(base + path.format(conversations[0]), script, connections, args.seconds,
+                       {"DL_CONVERSATIONS": ",".join(conversations)})
+
+        for route in routes:
             ours = far_bench(args, endpoint, "-", route, args.loop_ops)
-            theirs = wrk(url, script, 1, args.seconds, {"DL_CONVERSATION": conversation})
+            theirs = wrk_route(route, 1)
             rows.append((f"loopback {route} p50 (ms)", float(ours["p50_ms"]), "wrk c1", float(theirs["p50_ms"]),
                          "<= 1.30"))
-        for route, (script, url) in routes.items():
+        for route in routes:
             ours = far_bench(args, endpoint, "-", "rate", route, 16, args.seconds)
-            theirs = wrk(url, script, 16, args.seconds, {"DL_CONVERSATION": conversation})
+            theirs = wrk_route(route, 16)
             rows.append((f"loopback {route}, 16 threads (req/s)", float(ours["rps"]), "wrk c16", float(theirs["rps"]),
                          ">= 0.70"))
         opened = far_bench(args, endpoint, "-", "open", args.open, args.open_threads, base.rsplit(":", 1)[1])
