@@ -7,7 +7,7 @@ connection and 16; then 10,000 conversations with their streams opened.
 
 usage: run_far.py --emulator BIN --far-bench BIN --delay-proxy BIN [--delay-ms 25]
                   [--far-posts 200] [--far-echoes 100] [--loop-ops 2000] [--seconds 5]
-                  [--open 10000] [--open-threads 8]
+                  [--rounds 5] [--open 10000] [--open-threads 8]
 """
 import argparse
 import json
@@ -43,7 +43,15 @@ def result_line(output):
     return dict(item.split("=", 1) for item in lines[-1][7:].split())
 
 
-def run(command, env=None, timeout=600):
+# Loopback latency runs pin the emulator to core 0 and the client to core 1,
+# so that neither lands on the other's core (which swings p50 by 3x here).
+PIN_SERVER, PIN_CLIENT = [], []
+if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
+    PIN_SERVER, PIN_CLIENT = ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+
+
+def run(command, env=None, timeout=600, pin=False):
+    command = (PIN_CLIENT if pin else []) + list(command)
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -51,19 +59,19 @@ def run(command, env=None, timeout=600):
     return done.stdout
 
 
-def far_bench(args, endpoint, ca, *rest):
-    out = run([args.far_bench, endpoint, SECRET, ca, *map(str, rest)])
+def far_bench(args, endpoint, ca, *rest, pin=False):
+    out = run([args.far_bench, endpoint, SECRET, ca, *map(str, rest)], pin=pin)
     result = result_line(out)
     if result is None or int(result.get("failures", "1")) != 0:
         sys.exit(f"run_far: far_bench {rest} failed: {out}")
     return result
 
 
-def wrk(url, script, connections, seconds, env_extra):
+def wrk(url, script, connections, seconds, env_extra, pin=False):
     env = dict(os.environ, DL_COMMON_LUA=COMMON_LUA, DL_SECRET=SECRET, **env_extra)
     threads = min(connections, 2)
     out = run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
-               os.path.join(HERE, script), url], env=env)
+               os.path.join(HERE, script), url], env=env, pin=pin)
     result = result_line(out)
     if result is None or int(result["non2xx"]) or int(result["socket_errors"]):
         sys.exit(f"run_far: wrk {script} failed or saw errors: {out}")
@@ -117,7 +125,8 @@ def main():
     parser.add_argument("--far-posts", type=int, default=200)
     parser.add_argument("--far-echoes", type=int, default=100)
     parser.add_argument("--loop-ops", type=int, default=2000)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5, help="wrk's far run (at least 10)")
+    parser.add_argument("--rounds", type=int, default=5, help="loopback rounds (medians are reported)")
     parser.add_argument("--open", type=int, default=10000)
     parser.add_argument("--open-threads", type=int, default=8)
     args = parser.parse_args()
@@ -156,32 +165,46 @@ def main():
         processes.clear()
 
         # ---- loopback: plain emulator, one core for it ----
-        emu, base = start_line([args.emulator, "--port", "0", "--secret", SECRET, "--threads", "1", "--admin"],
-                               "listening on ")
+        # One emulator thread; pinned, it can still use only core 0, also for the
+        # 16-thread and 10,000-conversation runs.
+        emu, base = start_line(PIN_SERVER + [args.emulator, "--port", "0", "--secret", SECRET, "--threads", "1",
+                                             "--admin"], "listening on ")
         processes.append(emu)
         endpoint = base + "/v3/directline"
         routes = {"tokens": ("tokens.lua", "/v3/directline/tokens/generate"),
                   "start": ("start.lua", "/v3/directline/conversations"),
                   "post": ("post.lua", "/v3/directline/conversations/{}/activities")}
 
-        def wrk_route(route, connections):
-            # Fresh conversations per run, one per connection (as the C client's threads):
-            # one conversation's log is capped (64 MiB).
+        def wrk_route(route, connections, seconds, pin):
+            # Fresh conversations for every run, requests spread over them: one
+            # conversation's log is capped (64 MiB), which wrk fills in seconds.
             script, path = routes[route]
-            conversations = [start_conversation(base, None) for _ in range(connections)]
-            return wrk(base + path.format(conversations[0]), script, connections, args.seconds,
-                       {"DL_CONVERSATIONS": ",".join(conversations)})
+            conversations = [start_conversation(base, None) for _ in range(max(connections, 16))]
+            return wrk(base + path.format(conversations[0]), script, connections, seconds,
+                       {"DL_CONVERSATIONS": ",".join(conversations)}, pin=pin)
 
+        # Rounds alternating who goes first; the median of each side's figures.
+        rounds = max(1, args.rounds)
         for route in routes:
-            ours = far_bench(args, endpoint, "-", route, args.loop_ops)
-            theirs = wrk_route(route, 1)
-            rows.append((f"loopback {route} p50 (ms)", float(ours["p50_ms"]), "wrk c1", float(theirs["p50_ms"]),
-                         "<= 1.30"))
+            ours, theirs = [], []
+            for r in range(rounds):
+                pair = [lambda: ours.append(float(far_bench(args, endpoint, "-", route, args.loop_ops,
+                                                            pin=True)["p50_ms"])),
+                        lambda: theirs.append(float(wrk_route(route, 1, 1, True)["p50_ms"]))]
+                for step in (pair if r % 2 == 0 else pair[::-1]):
+                    step()
+            rows.append((f"loopback {route} p50 (ms)", statistics.median(ours), "wrk c1",
+                         statistics.median(theirs), "<= 1.30"))
         for route in routes:
-            ours = far_bench(args, endpoint, "-", "rate", route, 16, args.seconds)
-            theirs = wrk_route(route, 16)
-            rows.append((f"loopback {route}, 16 threads (req/s)", float(ours["rps"]), "wrk c16", float(theirs["rps"]),
-                         ">= 0.70"))
+            ours, theirs = [], []
+            for r in range(rounds):
+                # Not pinned: 16 threads are there to use every core (the server's too).
+                pair = [lambda: ours.append(float(far_bench(args, endpoint, "-", "rate", route, 16, 2)["rps"])),
+                        lambda: theirs.append(float(wrk_route(route, 16, 2, False)["rps"]))]
+                for step in (pair if r % 2 == 0 else pair[::-1]):
+                    step()
+            rows.append((f"loopback {route}, 16 threads (req/s)", statistics.median(ours), "wrk c16",
+                         statistics.median(theirs), ">= 0.70"))
         opened = far_bench(args, endpoint, "-", "open", args.open, args.open_threads, base.rsplit(":", 1)[1])
     finally:
         for p in processes:

@@ -1,10 +1,15 @@
 #include "net/dial.hpp"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "net/errors.hpp"
+#include "net/runtime.hpp"
 #include "net/tls.hpp"
 
 namespace directline::core::net {
@@ -65,31 +70,71 @@ std::string Route::host_header() const {
   return default_port ? bracketed(host) : authority();
 }
 
-void dial(beast::tcp_stream &stream, std::shared_ptr<tcp::resolver> &resolver, const Route &route, Done done) {
-  const std::string host = route.proxy ? route.proxy->host : route.host;
-  const uint16_t port = route.proxy ? route.proxy->port : route.port;
-  const std::string where = route.proxy ? "proxy " + route.proxy->display : route.authority();
-  auto connected = [&stream, route, where, done](beast::error_code ec) {
+namespace {
+
+std::string lookup_host(const Route &route) { return route.proxy ? route.proxy->host : route.host; }
+uint16_t lookup_port(const Route &route) { return route.proxy ? route.proxy->port : route.port; }
+std::string peer(const Route &route) { return route.proxy ? "proxy " + route.proxy->display : route.authority(); }
+
+// A numeric host as a lookup result; nullopt for a name.
+std::optional<Endpoints> numeric(const Route &route) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(lookup_host(route), ec);
+  if (ec) return std::nullopt;
+  return Endpoints::create(tcp::endpoint(address, lookup_port(route)), lookup_host(route),
+                           std::to_string(lookup_port(route)));
+}
+
+}  // namespace
+
+void connect(beast::tcp_stream &stream, const Endpoints &endpoints, const Route &route, Done done) {
+  const std::string where = peer(route);
+  stream.async_connect(endpoints, [&stream, route, where, done](beast::error_code ec, const tcp::endpoint &) {
     if (ec) return done(error_from(ec, "connect to " + where));
     stream.socket().set_option(tcp::no_delay(true), ec);
     if (route.proxy && route.tunnel) return open_tunnel(stream, route, done);
     done(std::nullopt);
-  };
-  beast::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
-  if (!ec) {
-    stream.async_connect(tcp::endpoint(address, port), connected);
-    return;
-  }
+  });
+}
+
+void dial(beast::tcp_stream &stream, std::shared_ptr<tcp::resolver> &resolver, const Route &route, Done done) {
+  if (auto endpoints = numeric(route)) return connect(stream, *endpoints, route, std::move(done));
   resolver = std::make_shared<tcp::resolver>(stream.get_executor());
-  resolver->async_resolve(host, std::to_string(port),
-                          [&stream, where, connected, done, keep = resolver](
-                              beast::error_code e, const tcp::resolver::results_type &results) {
-                            if (e) return done(error_from(e, "resolve " + where));
-                            stream.async_connect(results, [connected](beast::error_code e2, const tcp::endpoint &) {
-                              connected(e2);
-                            });
+  resolver->async_resolve(lookup_host(route), std::to_string(lookup_port(route)),
+                          [&stream, route, done, keep = resolver](beast::error_code e, const Endpoints &results) {
+                            if (e) return done(error_from(e, "resolve " + peer(route)));
+                            connect(stream, results, route, done);
                           });
+}
+
+Outcome<Endpoints> resolve(const Route &route, std::chrono::steady_clock::time_point deadline) {
+  if (auto endpoints = numeric(route)) return *endpoints;
+  struct Wait {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+    beast::error_code ec;
+    Endpoints results;
+  };
+  auto wait = std::make_shared<Wait>();
+  auto &io = Runtime::instance().io();
+  auto resolver = std::make_shared<tcp::resolver>(io);
+  asio::post(io, [resolver, wait, host = lookup_host(route), port = std::to_string(lookup_port(route))] {
+    resolver->async_resolve(host, port, [resolver, wait](beast::error_code ec, const Endpoints &results) {
+      std::lock_guard<std::mutex> lock(wait->mutex);
+      wait->ec = ec;
+      wait->results = results;
+      wait->done = true;
+      wait->cv.notify_all();
+    });
+  });
+  std::unique_lock<std::mutex> lock(wait->mutex);
+  if (!wait->cv.wait_until(lock, deadline, [&] { return wait->done; })) {
+    asio::post(io, [resolver] { resolver->cancel(); });
+    return Error::make(Code::timeout, "resolve " + peer(route) + " timed out");
+  }
+  if (wait->ec) return error_from(wait->ec, "resolve " + peer(route));
+  return wait->results;
 }
 
 void tls_handshake(TlsStream &stream, const Route &route, bool skip_verify, Done done) {

@@ -5,6 +5,7 @@
 // cancels the resolver, and the pending step then completes with an error.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,10 +39,19 @@ struct Route {
   std::string host_header() const;
 };
 
+using Endpoints = tcp::resolver::results_type;
+
 // Resolves and connects to the proxy (if any) or the origin, then opens the
 // tunnel when route.tunnel. `resolver` is the caller's slot, so it can cancel it.
 void dial(boost::beast::tcp_stream &stream, std::shared_ptr<tcp::resolver> &resolver, const Route &route,
           Done done);
+
+// The addresses dial() would connect to, looked up on the runtime while the
+// caller waits, until `deadline` (numeric hosts are not looked up).
+Outcome<Endpoints> resolve(const Route &route, std::chrono::steady_clock::time_point deadline);
+
+// dial() without the lookup.
+void connect(boost::beast::tcp_stream &stream, const Endpoints &endpoints, const Route &route, Done done);
 
 // SNI, identity check and handshake on a connected stream.
 void tls_handshake(TlsStream &stream, const Route &route, bool skip_verify, Done done);

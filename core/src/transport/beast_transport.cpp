@@ -1,10 +1,10 @@
 // The default HttpTransport: HTTP/1.1 on Boost.Beast.
 //
 // Connections are pooled per origin (and proxy) and reused for every method.
-// A new connection is dialed on the shared runtime (resolve, connect, proxy
-// tunnel, TLS: the same code as the stream); the exchange itself then runs
-// synchronously on the caller's thread, so a request on a pooled connection
-// costs no thread hand-off. Its deadline (and the conversation's close) is
+// A new connection is dialed with the same code as the stream (resolve on the
+// runtime, connect, proxy tunnel, TLS), driven by the caller's thread; the
+// exchange itself then runs synchronously on the caller's thread too, so a
+// request on a pooled connection costs no thread hand-off. Its deadline (and the conversation's close) is
 // enforced from outside: the runtime's deadline thread, or the cancelling
 // thread, shuts the socket down, and the blocked read or write fails.
 //
@@ -47,15 +47,17 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 using net::Route;
-using net::Strand;
 using tcp = asio::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 
-// One keep-alive connection. Dialed on its strand; used by one caller at a time.
+// One keep-alive connection, used by one caller at a time. Its socket lives
+// on an io_context of its own that only the caller dialing it runs: the
+// runtime's I/O threads never see it, so a response arriving on it wakes
+// nobody but the caller blocked on the read.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  explicit Connection(Strand strand) : strand_(std::move(strand)) {}
+  Connection() : io_(std::make_unique<asio::io_context>(1)) {}
   virtual ~Connection() = default;
 
   virtual beast::tcp_stream &tcp_layer() = 0;
@@ -64,45 +66,47 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual std::size_t write(http::request<http::string_body> &request, beast::error_code &ec) = 0;
   virtual void read(http::response_parser<http::string_body> &parser, beast::error_code &ec) = 0;
 
-  // Dials on the runtime and waits; error if it failed. `give_up`: only
-  // reached if the runtime no longer runs (process exit), since the deadline
-  // interrupts a dial well before.
-  std::optional<Error> dial(const Route &route, bool skip_verify, Clock::time_point give_up) {
-    struct Wait {
-      std::mutex mutex;
-      std::condition_variable cv;
-      bool done = false;
-      std::optional<Error> result;
-    };
-    auto wait = std::make_shared<Wait>();
-    auto finish = [wait](std::optional<Error> e) {
-      std::lock_guard<std::mutex> lock(wait->mutex);
-      wait->result = std::move(e);
-      wait->done = true;
-      wait->cv.notify_all();
-    };
-    asio::post(strand_, [self = shared_from_this(), route, skip_verify, finish] {
-      net::dial(self->tcp_layer(), self->resolver_, route, [self, route, skip_verify, finish](std::optional<Error> error) {
-        self->resolver_.reset();
-        if (error || !self->is_tls()) return finish(std::move(error));
-        self->handshake(route, skip_verify, finish);
-      });
+  // Resolves on the runtime, then connects (tunnel, TLS) on the caller's
+  // thread; error if it failed. An abort closes the socket (interrupt(true)).
+  std::optional<Error> dial(const Route &route, bool skip_verify, Clock::time_point connect_by) {
+    auto endpoints = net::resolve(route, connect_by);
+    if (!endpoints) return endpoints.error();
+    std::optional<std::optional<Error>> result;
+    net::connect(tcp_layer(), *endpoints, route, [this, &result, route, skip_verify](std::optional<Error> error) {
+      if (error || !is_tls()) {
+        result.emplace(std::move(error));
+        return;
+      }
+      handshake(route, skip_verify, [&result](std::optional<Error> e) { result.emplace(std::move(e)); });
     });
-    std::unique_lock<std::mutex> lock(wait->mutex);
-    if (!wait->cv.wait_until(lock, give_up, [&] { return wait->done; }))
-      return Error::make(Code::timeout, "connecting: the I/O runtime is not running");
-    return wait->result;
+    // The runtime's deadline closes the socket at connect_by; the margin only
+    // matters if that thread is gone (process exit).
+    io_->run_until(connect_by + std::chrono::seconds(5));
+    if (!result) {
+      close();
+      io_->restart();
+      io_->run();  // the pending step completes (aborted)
+      return Error::make(Code::timeout, "connecting: no answer");
+    }
+    io_->restart();
+    if (!*result) {
+      // From now on only blocking calls: a blocking descriptor makes each read
+      // one recv, where non-blocking mode costs recv, poll, recv.
+      beast::error_code ignored;
+      tcp_layer().socket().native_non_blocking(false, ignored);
+    }
+    return *result;
   }
 
   // From another thread: makes the pending step fail. While dialing, the
-  // socket is closed on its strand; during a blocking exchange it is shut
-  // down, which wakes the blocked call (the descriptor stays valid).
+  // socket is closed by the dialing thread (through its io_context); during a
+  // blocking exchange it is shut down, which wakes the blocked call (the
+  // descriptor stays valid).
   void interrupt(bool dialing) {
     if (dialing) {
-      asio::post(strand_, [self = shared_from_this()] {
-        if (self->resolver_) self->resolver_->cancel();
-        beast::error_code ignored;
-        self->tcp_layer().socket().close(ignored);
+      // Weak: posted after the dial ended, it stays queued and must not keep the connection alive.
+      asio::post(*io_, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->close();
       });
       return;
     }
@@ -128,10 +132,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  protected:
   virtual void handshake(const Route &route, bool skip_verify, net::Done done) = 0;
-  Strand strand_;
+  asio::io_context::executor_type executor() { return io_->get_executor(); }
 
  private:
-  std::shared_ptr<tcp::resolver> resolver_;
+  std::unique_ptr<asio::io_context> io_;  // declared first: destroyed after the stream
 };
 
 template <typename Stream>
@@ -139,8 +143,8 @@ class ConnectionOn final : public Connection {
  public:
   static constexpr bool kTls = std::is_same_v<Stream, net::TlsStream>;
 
-  ConnectionOn(Strand strand, std::shared_ptr<asio::ssl::context> tls)
-      : Connection(strand), tls_(std::move(tls)), stream_(make(strand, tls_.get())) {}
+  explicit ConnectionOn(std::shared_ptr<asio::ssl::context> tls)
+      : tls_(std::move(tls)), stream_(make(executor(), tls_.get())) {}
 
   beast::tcp_stream &tcp_layer() override { return beast::get_lowest_layer(stream_); }
   bool is_tls() const override { return kTls; }
@@ -161,11 +165,11 @@ class ConnectionOn final : public Connection {
   }
 
  private:
-  static Stream make(const Strand &strand, asio::ssl::context *tls) {
+  static Stream make(asio::io_context::executor_type executor, asio::ssl::context *tls) {
     if constexpr (kTls)
-      return Stream(strand, *tls);
+      return Stream(executor, *tls);
     else
-      return Stream(strand);
+      return Stream(executor);
   }
 
   std::shared_ptr<asio::ssl::context> tls_;
@@ -398,7 +402,7 @@ class BeastTransport final : public HttpTransport {
           const auto connect_by = std::min(deadline, started + std::chrono::milliseconds(connect_ms));
           DeadlineGuard connect_deadline(connect_by, abort);
           abort->attach(connection.get(), /*dialing=*/true);
-          dial_error = connection->dial(route, tls_.skip_verify, connect_by + std::chrono::seconds(5));
+          dial_error = connection->dial(route, tls_.skip_verify, connect_by);
           abort->attach(nullptr, false);
         }
         if (auto e = aborted(true)) return *e;
@@ -451,11 +455,10 @@ class BeastTransport final : public HttpTransport {
 
  private:
   Outcome<std::shared_ptr<Connection>> make_connection(const Route &route) {
-    auto strand = net::Runtime::instance().make_strand();
-    if (!route.tls) return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<beast::tcp_stream>>(strand, nullptr));
+    if (!route.tls) return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<beast::tcp_stream>>(nullptr));
     auto ctx = net::tls_context(tls_);
     if (!ctx) return ctx.error();
-    return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<net::TlsStream>>(strand, *ctx));
+    return std::shared_ptr<Connection>(std::make_shared<ConnectionOn<net::TlsStream>>(*ctx));
   }
 
   const TransportOptions options_;
