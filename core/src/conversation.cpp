@@ -302,6 +302,11 @@ Outcome<std::optional<std::string>> Conversation::post_activity_json(const std::
 Outcome<std::optional<std::string>> Conversation::post_activity(const std::string &activity_json) {
   auto activity = protocol::parse_outgoing_activity(activity_json);
   if (!activity) return activity.error();
+  return post_built_activity(std::move(*activity));
+}
+
+Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::Json activity_value) {
+  auto *activity = &activity_value;
   if (auto st = check_usable_for_post(); !st) return st.error();
   const bool ends = (*activity)["type"] == "endOfConversation";
   if (client_->config().stream_replies && (*activity)["type"] == "message" &&
@@ -334,13 +339,14 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
 
 Outcome<std::optional<std::string>> Conversation::send_message(const std::string &user_id,
                                                                const std::string &text) {
+  // Built here, so not parsed again.
   protocol::Json activity = {{"type", "message"}, {"from", {{"id", user_id}}}, {"text", text}};
-  return post_activity(activity.dump());
+  return post_built_activity(std::move(activity));
 }
 
 Outcome<std::optional<std::string>> Conversation::end(const std::string &user_id) {
   protocol::Json activity = {{"type", "endOfConversation"}, {"from", {{"id", user_id}}}};
-  auto result = post_activity(activity.dump());
+  auto result = post_built_activity(std::move(activity));
   if (result) {
     std::shared_ptr<Receiver> receiver;
     {

@@ -57,6 +57,8 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // REST operations. Ids: nullopt when the service returns none (1.1).
   Outcome<std::optional<std::string>> post_activity(const std::string &activity_json);
+  // An activity already parsed (or built): a JSON object with "type" and "from.id".
+  Outcome<std::optional<std::string>> post_built_activity(protocol::Json activity);
   Outcome<std::optional<std::string>> send_message(const std::string &user_id, const std::string &text);
   Outcome<std::optional<std::string>> upload(const std::string &user_id,
                                              const std::vector<protocol::UploadPart> &files,
