@@ -14,6 +14,7 @@ APT_PACKAGES=(
   python3-venv
   wrk valgrind abigail-tools clang-14 libclang-rt-14-dev
   ccache doxygen nuget
+  tinyproxy openssl
 )
 
 missing=()

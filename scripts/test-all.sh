@@ -2,7 +2,8 @@
 # README's test command: installs what it needs, builds everything, runs every
 # suite (C/C++ unit + integration + receive + hostile server + C + CLI + ABI
 # baseline, fuzz targets briefly, emulator conformance, official JS peers,
-# Python wheel, Java, C#, then ASan+UBSan and TSan builds),
+# Python wheel, Java, C#, the integration suite against the cpprestsdk build,
+# then ASan+UBSan and TSan builds),
 # and ends with one line "N passed, N failed" summed over all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -44,8 +45,19 @@ stage python bash scripts/test-python.sh
 stage java bash scripts/test-java.sh
 stage csharp bash scripts/test-csharp.sh
 
+# The integration suite against the cpprestsdk build of the library
+# (-DDL_HTTP_BACKEND=cpprest): only the library and that suite are built.
+cpprest_integration() {
+  local dir=$BUILD-cpprest
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDL_HTTP_BACKEND=cpprest \
+        -DDL_BUILD_EMULATOR=OFF -DDL_BUILD_CLI=OFF -DDL_BUILD_BENCH=OFF -DDL_BUILD_SWIG=OFF >/dev/null &&
+  cmake --build "$dir" -j "$JOBS" --target core_integration_tests &&
+  ctest --test-dir "$dir" --output-on-failure --timeout 300 -R '^core_integration$'
+}
+stage cpprest cpprest_integration
+
 # Sanitizers over the library and its C/C++ tests (the emulator comes from the main build).
-SAN_TARGETS=(core_unit_tests core_integration_tests receive_unit_tests receive_tests receive_resume_helper cpp_wrapper_tests hostile_tests)
+SAN_TARGETS=(core_unit_tests core_integration_tests receive_unit_tests receive_tests receive_core_tests receive_resume_helper cpp_wrapper_tests hostile_tests)
 sanitized() {
   local dir=$1 san=$2; shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDL_SANITIZE="$san" \

@@ -359,8 +359,10 @@ DL_API int dl_fetch_regional_endpoint(dl_client *client, const char *token_endpo
 /**
  * Starts a conversation with a secret (a new conversation every call) or a
  * token from dl_generate_token (the token's conversation; starting it again
- * is allowed, see dl_conversation_is_new). Contacts the bot. Not retried
- * once the request may have reached the service. *out: dl_conversation_free.
+ * is allowed, see dl_conversation_is_new). Contacts the bot. Sent again only
+ * if it provably never reached the service, or, for a token this process
+ * obtained, when its answer was lost (a second start of a token's conversation
+ * is harmless). *out: dl_conversation_free.
  * When the service returns a token, the conversation uses it from then on,
  * except that a secret given here is kept (secrets do not expire).
  */
@@ -441,7 +443,10 @@ DL_API const char *dl_conversation_watermark(const dl_conversation *conversation
  * 1.1: the activity is sent as a 1.1 message (text, from.id, attachments,
  * channelData). *id_out (may be NULL) receives the id the service assigned
  * (owned, dl_string_free), or NULL when the service returns none (1.1).
- * Never retried once the request may have reached the service.
+ * Delivered exactly once: the activity carries channelData.clientActivityID
+ * (added when it has none; the rest of channelData is kept), and when the
+ * service's answer is lost the client looks for that id in the conversation,
+ * then reports the service's id, or sends it once more if it is not there.
  */
 DL_API int dl_conversation_post_activity(dl_conversation *conversation, const char *activity_json,
                                          char **id_out);
@@ -462,7 +467,8 @@ typedef struct dl_upload_file {
  * Uploads files as one message from user_id (required). With one file and no
  * activity_json the body is the raw file; otherwise multipart/form-data with
  * an optional activity part (activity_json may be NULL). *id_out as in
- * post_activity (may be NULL). Never retried once it may have reached the service.
+ * post_activity (may be NULL). With activity_json it is settled like a post when
+ * its answer is lost; without, it is never sent twice once it may have reached the service.
  */
 DL_API int dl_conversation_upload(dl_conversation *conversation, const char *user_id,
                                   const dl_upload_file *files, size_t file_count,
@@ -510,7 +516,9 @@ DL_API int dl_conversation_next_activity(dl_conversation *conversation, int time
 
 /**
  * Stops receiving and wakes every thread waiting in next_activity (which then
- * returns DL_ECANCELLED). The handle stays valid until dl_conversation_free.
+ * returns DL_ECANCELLED); requests of this conversation in flight, and waits
+ * between their retries, end at once with DL_ECANCELLED, and so do later calls
+ * that need the network. The handle stays valid until dl_conversation_free.
  * Idempotent.
  */
 DL_API void dl_conversation_close(dl_conversation *conversation);

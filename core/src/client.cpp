@@ -32,6 +32,26 @@ IssuedTokens &issued() {
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
+// Redirects are never followed: the error names where it pointed (origin
+// only: a query string could carry a credential).
+Error redirect_error(const std::string &operation, int status, const std::optional<std::string> &location,
+                     const std::string &request_url) {
+  std::string where = "an unparsable location";
+  if (location) {
+    auto target = protocol::parse_url(*location);
+    if (!target && !location->empty() && (*location)[0] == '/') target = protocol::parse_url(request_url);
+    if (target) {
+      const bool v6 = target->host.find(':') != std::string::npos;
+      where = target->scheme + "://" + (v6 ? "[" + target->host + "]" : target->host) + ":" +
+              std::to_string(target->port);
+    }
+  }
+  return Error::make(Code::protocol,
+                     redact(operation + ": HTTP " + std::to_string(status) + " redirect to " + where +
+                            " not followed (redirects are refused so credentials stay with the endpoint)"),
+                     status);
+}
+
 }  // namespace
 
 void remember_issued_token(const std::string &token) {
@@ -62,10 +82,12 @@ Status check_credential(const std::string &credential, const char *parameter) {
   return ok_status();
 }
 
-Client::Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport)
+Client::Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport,
+               std::shared_ptr<const net::ProxyRules> proxy)
     : config_(std::move(config)),
       endpoints_(std::move(endpoint), config_.api_version),
-      transport_(std::move(transport)) {}
+      transport_(std::move(transport)),
+      proxy_(std::move(proxy)) {}
 
 Outcome<std::shared_ptr<Client>> Client::create(ClientConfig config,
                                                 std::shared_ptr<HttpTransport> transport) {
@@ -74,13 +96,11 @@ Outcome<std::shared_ptr<Client>> Client::create(ClientConfig config,
   if (auto region = protocol::region_endpoint(endpoint, config.api_version)) endpoint = *region;
   auto valid = protocol::validate_endpoint(endpoint, config.allow_insecure_http);
   if (!valid) return valid.error();
-  if (config.transport.proxy && !config.transport.proxy->empty()) {
-    auto proxy = protocol::parse_url(*config.transport.proxy);
-    if (!proxy || proxy->scheme != "http")
-      return Error::make(Code::invalid, "proxy must be an http://host:port URL");
-  }
-  if (!transport) transport = make_cpprest_transport(config.transport);
-  return std::shared_ptr<Client>(new Client(std::move(config), *valid, std::move(transport)));
+  auto proxy = net::ProxyRules::make(config.transport.proxy);
+  if (!proxy) return proxy.error();
+  if (config.transport.skip_tls_verify) net::warn_tls_verification_disabled();
+  if (!transport) transport = make_http_transport(config.transport, *proxy);
+  return std::shared_ptr<Client>(new Client(std::move(config), *valid, std::move(transport), *proxy));
 }
 
 ReceiverOptions Client::receiver_options() const {
@@ -89,51 +109,76 @@ ReceiverOptions Client::receiver_options() const {
   o.polling_interval_ms = config_.polling_interval_ms;
   o.auto_refresh = config_.auto_refresh;
   o.retry_base_delay_ms = config_.retry.base_delay_ms;
+  o.reconnect_base_delay_ms = config_.reconnect_base_delay_ms;
+  o.reconnect_max_delay_ms = config_.reconnect_max_delay_ms;
+  o.queue_limit = config_.receive_queue_limit;
   o.connect_timeout_ms = config_.transport.connect_timeout_ms;
+  o.max_message_bytes = config_.transport.max_response_bytes;
   o.user_agent = config_.transport.user_agent;
-  o.proxy = config_.transport.proxy.value_or("");
+  o.proxy = proxy_;
   o.tls.ca_file = config_.transport.ca_file;
   o.tls.skip_verify = config_.transport.skip_tls_verify;
-  o.tls.allow_insecure = config_.allow_insecure_http;
+  o.allow_insecure = config_.allow_insecure_http;
   return o;
 }
 
 Outcome<HttpResponse> Client::call(const std::string &operation, HttpRequest request,
-                                   const std::string &credential, bool retry) {
+                                   const std::string &credential, bool retry, bool *maybe_sent) {
   if (!credential.empty()) request.headers.emplace_back("Authorization", "Bearer " + credential);
   request.headers.emplace_back("Accept", "application/json");
-  std::function<Outcome<HttpResponse>()> attempt = [&]() -> Outcome<HttpResponse> {
-    auto response = transport_->send(request);
+  const auto cancel = request.cancel;
+  bool sent = false;
+  auto attempt = [&]() -> Outcome<HttpResponse> {
+    if (cancel && cancel->cancelled())
+      return Error::make(Code::cancelled, operation + ": cancelled (the conversation was closed)");
+    SendReport report;
+    auto response = transport_->send(request, report);
     if (!response) {
+      sent = report.maybe_sent;
       Error e = response.error();
       e.message = redact(operation + ": " + e.message);
+      log(LogLevel::info, e.message);
+      return e;
+    }
+    sent = true;
+    if (response->status == 407) {  // only a proxy says this
+      Error e = Error::make(Code::network,
+                            operation + ": the proxy requires authentication or refused the credentials (HTTP 407)", 407);
+      log(LogLevel::info, e.message);
+      return e;
+    }
+    if (response->status >= 300 && response->status < 400) {
+      Error e = redirect_error(operation, response->status, response->header("Location"), request.url);
+      log(LogLevel::info, e.message);
       return e;
     }
     if (!is_success(response->status)) {
       Error e = protocol::error_for_response(operation, response->status, response->body,
                                              response->header("Retry-After"), std::time(nullptr));
       e.message = redact(e.message);
+      log(LogLevel::info, e.message);
       return e;
     }
     return response;
   };
-  if (!retry) {
-    auto result = attempt();
-    if (!result) log(LogLevel::info, result.error().message);
-    return result;
-  }
-  RetryPolicy policy = config_.retry;
   std::function<bool(std::chrono::milliseconds)> sleep = [&](std::chrono::milliseconds delay) {
     log(LogLevel::info, operation + ": retrying in " + std::to_string(delay.count()) + " ms");
+    if (cancel) return cancel->sleep_for(delay);
     std::this_thread::sleep_for(delay);
     return true;
   };
-  std::function<Outcome<HttpResponse>()> logged_attempt = [&]() -> Outcome<HttpResponse> {
-    auto result = attempt();
-    if (!result) log(LogLevel::info, result.error().message);
-    return result;
+  // Without `retry`, only what provably never reached the service is tried again.
+  std::function<bool(const Error &)> may_retry = [&](const Error &e) {
+    if (!retry) return !sent && (e.code == Code::network || e.code == Code::timeout);
+    return is_retryable(e);
   };
-  return with_retry<HttpResponse>(policy, logged_attempt, sleep, random_unit);
+  std::function<Outcome<HttpResponse>()> attempt_fn = attempt;
+  auto result = with_retry<HttpResponse>(
+      config_.retry, attempt_fn, sleep, random_unit, [] { return std::chrono::steady_clock::now(); }, may_retry);
+  if (!result && cancel && cancel->cancelled() && result.error().code != Code::cancelled)
+    return Error::make(Code::cancelled, operation + ": cancelled (the conversation was closed)");
+  if (!result && maybe_sent) *maybe_sent = sent && result.error().http_status == 0;
+  return result;
 }
 
 Outcome<TokenInfo> Client::generate_token(const std::string &secret, const TokenRequest &token_request) {
@@ -167,7 +212,8 @@ Outcome<TokenInfo> Client::generate_token(const std::string &secret, const Token
   return info;
 }
 
-Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::string &conversation_id) {
+Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::string &conversation_id,
+                                         std::shared_ptr<net::Cancellation> cancel) {
   if (auto st = check_credential(token, "token"); !st) return st.error();
   if (is_v1() && conversation_id.empty())
     return Error::make(Code::invalid, "conversation_id is required to renew a 1.1 token");
@@ -175,6 +221,7 @@ Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::st
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.refresh_token(conversation_id);
+  request.cancel = std::move(cancel);
   auto response = call(is_v1() ? "renew token" : "refresh token", std::move(request), token, true);
   if (!response) return response.error();
   TokenInfo info;
@@ -207,9 +254,23 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
     request.content_type = "application/json";
   }
   request.idempotent = false;
-  // Never retried: a second start with a secret would create a second conversation.
-  auto response = call("start conversation", std::move(request), secret_or_token, /*retry=*/false);
-  if (!response) return response.error();
+  // A start with a secret creates a conversation each time: re-sent only when it
+  // provably never reached the service. One with a token this process was
+  // issued may be repeated (the service answers 200 for a started one).
+  const bool token = is_issued_token(secret_or_token);
+  bool ambiguous = false;
+  auto response = call("start conversation", request, secret_or_token, /*retry=*/false, &ambiguous);
+  const bool repeated = !response && ambiguous && token;
+  if (repeated) {
+    log(LogLevel::info, "start conversation: outcome unknown; starting again with the same token");
+    response = call("start conversation", std::move(request), secret_or_token, /*retry=*/false);
+  }
+  if (!response) {
+    Error e = response.error();
+    if (ambiguous && !repeated)
+      e.message += " (the conversation may have been started: a secret's start is not repeated)";
+    return e;
+  }
   auto info = protocol::parse_conversation(response->body);
   if (!info) return info.error();
   if (info->conversation_id.empty())
@@ -217,7 +278,8 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
 
   Conversation::Init init;
   init.id = info->conversation_id;
-  init.is_new = is_v1() ? true : response->status == 201;
+  // Repeated after an unanswered first start: that first one started it.
+  init.is_new = is_v1() ? true : (response->status == 201 || repeated);
   bool credential_is_token = is_issued_token(secret_or_token) ||
                              (info->token && *info->token == secret_or_token);
   if (credential_is_token) {

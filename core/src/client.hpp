@@ -3,12 +3,15 @@
 // conversations outlive the C handle that created them.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "error.hpp"
+#include "net/cancel.hpp"
+#include "net/proxy.hpp"
 #include "protocol/endpoints.hpp"
 #include "receive/receiver.hpp"
 #include "retry.hpp"
@@ -27,10 +30,10 @@ struct ClientConfig {
   bool polling_only = false;
   int polling_interval_ms = 1000;
   bool auto_refresh = true;
-  int reconnect_base_delay_ms = 1000;   // stream reconnect backoff (full jitter)
-  int reconnect_max_delay_ms = 15000;
-  bool stream_replies = false;          // posted messages ask for "deliveryMode": "stream"
-  std::size_t receive_queue_limit = 1000;
+  int reconnect_base_delay_ms = 1000;   // stream reconnect backoff: first ceiling (full jitter)
+  int reconnect_max_delay_ms = 15000;   // stream reconnect backoff: cap
+  bool stream_replies = false;          // posted messages ask for "deliveryMode":"stream"
+  std::size_t receive_queue_limit = 1000;  // activities waiting for next() before reading pauses
 };
 
 struct TokenInfo {
@@ -64,7 +67,8 @@ Status check_credential(const std::string &credential, const char *parameter);
 
 class Client : public std::enable_shared_from_this<Client> {
  public:
-  // transport nullptr: cpprestsdk. invalid/insecure for a bad endpoint.
+  // transport nullptr: the build's HTTP transport. invalid/insecure for a bad
+  // endpoint, invalid for a malformed proxy (setting or environment).
   static Outcome<std::shared_ptr<Client>> create(ClientConfig config,
                                                  std::shared_ptr<HttpTransport> transport = nullptr);
 
@@ -75,7 +79,8 @@ class Client : public std::enable_shared_from_this<Client> {
   ReceiverOptions receiver_options() const;
 
   Outcome<TokenInfo> generate_token(const std::string &secret, const TokenRequest &request);
-  Outcome<TokenInfo> refresh_token(const std::string &token, const std::string &conversation_id);
+  Outcome<TokenInfo> refresh_token(const std::string &token, const std::string &conversation_id,
+                                   std::shared_ptr<net::Cancellation> cancel = nullptr);
   // body: the optional start body ({"user":..,"locale":..}); "" sends none.
   Outcome<std::shared_ptr<Conversation>> start_conversation(const std::string &secret_or_token,
                                                             const std::string &body = "");
@@ -91,16 +96,23 @@ class Client : public std::enable_shared_from_this<Client> {
   Outcome<std::shared_ptr<Conversation>> resume_conversation(const std::string &state_json);
 
   // One exchange, authenticated unless credential is "". Non-2xx becomes an
-  // Error (redacted message).
-  // retry: only for idempotent and token calls (see retry.hpp).
+  // Error (redacted message), 3xx included: redirects are never followed (the
+  // message names the origin it pointed to), so credentials never go to
+  // another host.
+  // retry: per the retry policy (idempotent and token calls). Otherwise only
+  // failures the transport proves never reached the service are retried.
+  // maybe_sent (optional): set for a failed call whose request may have
+  // reached the service without an answer (the ambiguous case).
   Outcome<HttpResponse> call(const std::string &operation, HttpRequest request,
-                             const std::string &credential, bool retry);
+                             const std::string &credential, bool retry, bool *maybe_sent = nullptr);
 
  private:
-  Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport);
+  Client(ClientConfig config, std::string endpoint, std::shared_ptr<HttpTransport> transport,
+         std::shared_ptr<const net::ProxyRules> proxy);
   ClientConfig config_;
   protocol::Endpoints endpoints_;
   std::shared_ptr<HttpTransport> transport_;
+  std::shared_ptr<const net::ProxyRules> proxy_;
 };
 
 }  // namespace directline::core

@@ -1,5 +1,6 @@
 #include "conversation.hpp"
 
+#include <chrono>
 #include <random>
 
 #include "log.hpp"
@@ -14,14 +15,47 @@ namespace {
 constexpr std::size_t kOwnIdsKept = 1024;
 constexpr std::size_t kOwnFromIdsKept = 64;
 
-std::string random_boundary() {
+std::string random_token(int length) {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
   static const char *alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out = "----directline-";
+  std::string out;
   std::uniform_int_distribution<int> pick(0, 35);
-  for (int i = 0; i < 32; ++i) out.push_back(alphabet[pick(engine)]);
+  for (int i = 0; i < length; ++i) out.push_back(alphabet[pick(engine)]);
   return out;
 }
+
+// Tags an outgoing activity with channelData.clientActivityID (a new one
+// unless the caller set one), keeping the rest of the caller's channelData.
+// "" when it cannot carry one (channelData not an object, or a non-string id).
+std::string tag_client_activity_id(protocol::Json &activity) {
+  auto it = activity.find("channelData");
+  if (it == activity.end() || it->is_null()) {
+    activity["channelData"] = protocol::Json::object();
+    it = activity.find("channelData");
+  }
+  if (!it->is_object()) return "";
+  auto id = it->find("clientActivityID");
+  if (id != it->end()) return id->is_string() ? id->get<std::string>() : "";
+  std::string generated = "dlc-" + random_token(26);
+  (*it)["clientActivityID"] = generated;
+  return generated;
+}
+
+// Whether a received activity carries channelData.clientActivityID == id.
+bool carries_client_id(const ReceivedActivity &activity, const std::string &id) {
+  if (activity.json.find(id) == std::string::npos) return false;  // cheap filter before parsing
+  auto doc = protocol::Json::parse(activity.json, nullptr, false);
+  if (!doc.is_object()) return false;
+  auto cd = doc.find("channelData");
+  if (cd == doc.end() || !cd->is_object()) return false;
+  auto found = cd->find("clientActivityID");
+  return found != cd->end() && found->is_string() && found->get<std::string>() == id;
+}
+
+constexpr int kSettlePages = 1000;       // 100 activities each: far past any plausible gap
+constexpr auto kSettleRecheck = std::chrono::milliseconds(250);
+
+std::string random_boundary() { return "----directline-" + random_token(32); }
 
 }  // namespace
 
@@ -153,36 +187,126 @@ Status Conversation::check_usable_for_post() const {
   return ok_status();
 }
 
-Outcome<std::optional<std::string>> Conversation::post_json(const std::string &operation,
-                                                            const std::string &body) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = client_->endpoints().activities(id_);
-  request.body = body;
-  request.content_type = "application/json";
+HttpRequest Conversation::request(const char *method, std::string url) const {
+  HttpRequest r;
+  r.method = method;
+  r.url = std::move(url);
+  r.cancel = cancel_;
+  return r;
+}
+
+Outcome<std::optional<std::string>> Conversation::send_once(const std::string &operation, HttpRequest request,
+                                                             const std::string &client_id) {
   request.idempotent = false;
-  // Never retried: the service may already have delivered it to the bot.
-  auto response = client_->call(operation, std::move(request), auth_credential(), /*retry=*/false);
-  if (!response) {
+  std::optional<std::string> since;  // observed before sending: the activity can only come after it
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    since = settle_watermark_;
+  }
+  for (int sends = 1;; ++sends) {
+    bool ambiguous = false;
+    auto response = client_->call(operation, request, auth_credential(), /*retry=*/false, &ambiguous);
+    if (response) {
+      if (client_->is_v1()) return std::optional<std::string>();  // 204, no id
+      auto id = protocol::parse_resource_id(response->body);
+      if (!id) return id.error();
+      if (*id) remember_own(**id);
+      return *id;
+    }
     Error e = response.error();
     // After the bot's endOfConversation the service refuses posts (403 NotAllowed).
     if (e.http_status == 403 && e.service_code == "NotAllowed") {
       e.code = Code::ended;
       std::lock_guard<std::mutex> lock(mu_);
       ended_ = true;
+      return e;
     }
-    return e;
+    if (!ambiguous) return e;
+    if (client_id.empty()) {
+      e.message += " (it may have been delivered; without channelData.clientActivityID it cannot be checked)";
+      return e;
+    }
+    // Written, then no answer: look for it instead of guessing. A request
+    // that timed out may still be in the service's hands: watch for it as long
+    // again as the request was given. A closed connection ended its handling:
+    // one more look after a moment settles it.
+    const auto patience = e.code == Code::timeout
+                              ? std::chrono::milliseconds(client_->config().transport.request_timeout_ms)
+                              : kSettleRecheck;
+    auto posted = find_posted(client_id, since, patience);
+    if (!posted) {
+      if (posted.error().code == Code::cancelled) return posted.error();
+      e.message += " (it may have been delivered; checking failed: " + posted.error().message + ")";
+      return e;
+    }
+    if (posted->found) {
+      log(LogLevel::info, operation + ": the answer was lost but the activity was delivered");
+      return posted->id;
+    }
+    if (sends == 2) {
+      e.message += " (sent twice without an answer, and neither is in the conversation)";
+      return e;
+    }
+    log(LogLevel::info, operation + ": the answer was lost and the activity is not in the conversation: sending again");
   }
-  if (client_->is_v1()) return std::optional<std::string>();  // 204, no id
-  auto id = protocol::parse_resource_id(response->body);
-  if (!id) return id.error();
-  if (*id) remember_own(**id);
-  return *id;
+}
+
+Outcome<Conversation::Posted> Conversation::find_posted(const std::string &client_id,
+                                                        std::optional<std::string> since,
+                                                        std::chrono::milliseconds patience) {
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  auto pause = kSettleRecheck;
+  std::optional<std::string> watermark = std::move(since);
+  for (;;) {
+    // The log is append-only: each look continues where the last one ended.
+    for (int page = 0; page < kSettlePages; ++page) {
+      auto body = get_activities(watermark);
+      if (!body) return body.error();
+      auto batch = protocol::parse_activity_set(*body, client_->endpoints().version());
+      if (!batch) return batch.error();
+      for (const auto &activity : batch->activities) {
+        if (!carries_client_id(activity, client_id)) continue;
+        Posted posted;
+        posted.found = true;
+        if (!client_->is_v1() && !activity.id.empty()) {
+          posted.id = activity.id;
+          remember_own(activity.id);
+        }
+        return posted;
+      }
+      const bool more = !batch->activities.empty() && batch->watermark && batch->watermark != watermark;
+      if (batch->watermark) watermark = batch->watermark;
+      if (!more) break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (watermark) settle_watermark_ = watermark;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= give_up) return Posted{};
+    const auto wait = std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(give_up - now));
+    if (!cancel_->sleep_for(wait)) return Error::make(Code::cancelled, "cancelled (the conversation was closed)");
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+  }
+}
+
+Outcome<std::optional<std::string>> Conversation::post_activity_json(const std::string &operation,
+                                                                     protocol::Json activity) {
+  const std::string client_id = tag_client_activity_id(activity);
+  HttpRequest r = request("POST", client_->endpoints().activities(id_));
+  r.body = client_->is_v1() ? protocol::activity_to_v1_message(activity).dump() : activity.dump();
+  r.content_type = "application/json";
+  return send_once(operation, std::move(r), client_id);
 }
 
 Outcome<std::optional<std::string>> Conversation::post_activity(const std::string &activity_json) {
   auto activity = protocol::parse_outgoing_activity(activity_json);
   if (!activity) return activity.error();
+  return post_built_activity(std::move(*activity));
+}
+
+Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::Json activity_value) {
+  auto *activity = &activity_value;
   if (auto st = check_usable_for_post(); !st) return st.error();
   const bool ends = (*activity)["type"] == "endOfConversation";
   if (client_->config().stream_replies && (*activity)["type"] == "message" &&
@@ -196,14 +320,14 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
       ended_ = true;
       return std::optional<std::string>();
     }
-    result = post_json("post message", protocol::activity_to_v1_message(*activity).dump());
-    if (result) {
-      auto from = activity->find("from");
-      if (from != activity->end() && from->is_object() && from->contains("id") && (*from)["id"].is_string())
-        remember_own_from((*from)["id"].get<std::string>());
-    }
+    std::optional<std::string> from_id;
+    auto from = activity->find("from");
+    if (from != activity->end() && from->is_object() && from->contains("id") && (*from)["id"].is_string())
+      from_id = (*from)["id"].get<std::string>();
+    result = post_activity_json("post message", std::move(*activity));
+    if (result && from_id) remember_own_from(*from_id);
   } else {
-    result = post_json("post activity", activity->dump());
+    result = post_activity_json("post activity", std::move(*activity));
   }
   if (result && ends) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -215,13 +339,14 @@ Outcome<std::optional<std::string>> Conversation::post_activity(const std::strin
 
 Outcome<std::optional<std::string>> Conversation::send_message(const std::string &user_id,
                                                                const std::string &text) {
+  // Built here, so not parsed again.
   protocol::Json activity = {{"type", "message"}, {"from", {{"id", user_id}}}, {"text", text}};
-  return post_activity(activity.dump());
+  return post_built_activity(std::move(activity));
 }
 
 Outcome<std::optional<std::string>> Conversation::end(const std::string &user_id) {
   protocol::Json activity = {{"type", "endOfConversation"}, {"from", {{"id", user_id}}}};
-  auto result = post_activity(activity.dump());
+  auto result = post_built_activity(std::move(activity));
   if (result) {
     std::shared_ptr<Receiver> receiver;
     {
@@ -239,6 +364,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
   if (files.empty()) return Error::make(Code::invalid, "file_count is 0");
   if (auto st = check_usable_for_post(); !st) return st.error();
   std::optional<std::string> activity_text;
+  std::string client_id;  // only an activity part can carry one: a bare file upload cannot be settled
   if (activity_json) {
     auto parsed = protocol::parse_untrusted_json(*activity_json, Code::invalid, "activity_json");
     if (!parsed) return parsed.error();
@@ -246,6 +372,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
     if (!doc.is_object()) return Error::make(Code::invalid, "activity_json must be a JSON object");
     if (!doc.contains("type")) doc["type"] = "message";
     if (!doc.contains("from")) doc["from"] = {{"id", user_id}};
+    client_id = tag_client_activity_id(doc);
     activity_text = client_->is_v1() ? protocol::activity_to_v1_message(doc).dump() : doc.dump();
   }
   protocol::UploadBody body;
@@ -264,16 +391,12 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
                                                      : "application/vnd.microsoft.activity",
                                     boundary);
   }
-  HttpRequest request;
-  request.method = "POST";
-  request.url = client_->endpoints().upload(id_, user_id);
-  request.idempotent = false;
-  request.content_type = body.content_type;
-  if (!body.content_disposition.empty())
-    request.headers.emplace_back("Content-Disposition", body.content_disposition);
-  request.body = std::move(body.body);
-  auto response = client_->call("upload", std::move(request), auth_credential(), /*retry=*/false);
-  if (!response) return response.error();
+  HttpRequest r = request("POST", client_->endpoints().upload(id_, user_id));
+  r.content_type = body.content_type;
+  if (!body.content_disposition.empty()) r.headers.emplace_back("Content-Disposition", body.content_disposition);
+  r.body = std::move(body.body);
+  auto id = send_once("upload", std::move(r), client_id);
+  if (!id) return id;
   notify_posted();
   if (client_->is_v1()) {
     remember_own_from(user_id);
@@ -282,20 +405,14 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
       if (sent.is_object() && sent.contains("from") && sent["from"].is_string())
         remember_own_from(sent["from"].get<std::string>());
     }
-    return std::optional<std::string>();
   }
-  auto id = protocol::parse_resource_id(response->body);
-  if (!id) return id.error();
-  if (*id) remember_own(**id);
-  return *id;
+  return id;
 }
 
 Outcome<std::string> Conversation::get_activities(const std::optional<std::string> &watermark) {
-  HttpRequest request;
-  request.method = "GET";
-  request.url = client_->endpoints().activities(id_, watermark);
   auto response = client_->call(client_->is_v1() ? "get messages" : "get activities",
-                                std::move(request), auth_credential(), /*retry=*/true);
+                                request("GET", client_->endpoints().activities(id_, watermark)),
+                                auth_credential(), /*retry=*/true);
   if (!response) return response.error();
   // Validate the shape so callers get EPROTOCOL rather than garbage.
   auto batch = protocol::parse_activity_set(response->body, client_->endpoints().version());
@@ -311,10 +428,8 @@ Outcome<ReceivedBatch> Conversation::poll(const std::optional<std::string> &wate
 
 Outcome<ReconnectResult> Conversation::reconnect(const std::optional<std::string> &watermark) {
   if (client_->is_v1()) return Error::make(Code::invalid, "Direct Line 1.1 has no reconnect");
-  HttpRequest request;
-  request.method = "GET";
-  request.url = client_->endpoints().reconnect(id_, watermark);
-  auto response = client_->call("reconnect", std::move(request), auth_credential(), /*retry=*/true);
+  auto response = client_->call("reconnect", request("GET", client_->endpoints().reconnect(id_, watermark)),
+                                auth_credential(), /*retry=*/true);
   if (!response) return response.error();
   auto info = protocol::parse_conversation(response->body);
   if (!info) return info.error();
@@ -353,7 +468,7 @@ Status Conversation::refresh_token() {
       return Error::make(Code::invalid, "the conversation holds a secret, not a token; nothing to refresh");
     current = tokens_.back();
   }
-  auto refreshed = client_->refresh_token(current, id_);
+  auto refreshed = client_->refresh_token(current, id_, cancel_);
   if (!refreshed) return refreshed.error();
   std::lock_guard<std::mutex> lock(mu_);
   adopt_token(refreshed->token, refreshed->expires_in);
@@ -392,6 +507,7 @@ void Conversation::close() {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
   }
+  cancel_->cancel();  // requests in flight and retry waits end now
   std::shared_ptr<Receiver> receiver;
   {
     std::lock_guard<std::mutex> lock(receiver_mu_);

@@ -4,7 +4,8 @@
 // a shared_ptr (the receiver keeps a weak_ptr).
 #pragma once
 
-#include <deque>
+#include <chrono>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "client.hpp"
+#include "net/cancel.hpp"
+#include "protocol/messages.hpp"
 #include "protocol/multipart.hpp"
 #include "receive/receiver.hpp"
 #include "receive/receiver_host.hpp"
@@ -54,6 +57,8 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // REST operations. Ids: nullopt when the service returns none (1.1).
   Outcome<std::optional<std::string>> post_activity(const std::string &activity_json);
+  // An activity already parsed (or built): a JSON object with "type" and "from.id".
+  Outcome<std::optional<std::string>> post_built_activity(protocol::Json activity);
   Outcome<std::optional<std::string>> send_message(const std::string &user_id, const std::string &text);
   Outcome<std::optional<std::string>> upload(const std::string &user_id,
                                              const std::vector<protocol::UploadPart> &files,
@@ -65,6 +70,8 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // Receiving (starts on the first call).
   Outcome<std::shared_ptr<const ReceivedActivity>> next_activity(int timeout_ms);
+  // Stops receiving and interrupts every request in flight and every wait
+  // between retries (they fail with cancelled).
   void close();
 
   Outcome<std::string> export_state() const;
@@ -90,26 +97,44 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   void remember_own_from(const std::string &from_id);  // 1.1
   std::shared_ptr<Receiver> ensure_receiver();
   void notify_posted();
-  Outcome<std::optional<std::string>> post_json(const std::string &operation, const std::string &body);
+  HttpRequest request(const char *method, std::string url) const;
+  // Sends a request that must reach the service exactly once (post, upload).
+  // client_id: the activity's channelData.clientActivityID ("" if it has none).
+  // An unanswered request is settled by looking for client_id in the
+  // conversation: found -> its id; not found -> sent once more.
+  Outcome<std::optional<std::string>> send_once(const std::string &operation, HttpRequest request,
+                                                const std::string &client_id);
+  struct Posted {
+    bool found = false;
+    std::optional<std::string> id;  // nullopt on 1.1
+  };
+  // Looks for client_id after `since` (paging), again and again for `patience`.
+  Outcome<Posted> find_posted(const std::string &client_id, std::optional<std::string> since,
+                              std::chrono::milliseconds patience);
+  Outcome<std::optional<std::string>> post_activity_json(const std::string &operation, protocol::Json activity);
   Status check_usable_for_post() const;
 
   const std::shared_ptr<Client> client_;
   const std::string id_;
   const bool is_new_;
   std::string user_id_;
+  const std::shared_ptr<net::Cancellation> cancel_ = std::make_shared<net::Cancellation>();
 
   mutable std::mutex mu_;
   std::optional<std::string> secret_;
-  std::deque<std::string> tokens_;       // history; back() is current; never shrinks
-  std::deque<std::string> stream_urls_;  // history; back() is current
+  // Lists, not deques: an empty std::deque already allocates ~600 bytes, and
+  // there is one conversation per user (10,000 in one process is normal).
+  std::list<std::string> tokens_;       // history; back() is current; never shrinks
+  std::list<std::string> stream_urls_;  // history; back() is current
   bool has_stream_url_ = false;
   int expires_in_ = 0;
   bool ended_ = false;
   bool closed_ = false;
   std::optional<std::string> start_watermark_;
-  std::deque<std::string> own_order_;
+  std::optional<std::string> settle_watermark_;  // where the last search for a posted activity ended
+  std::list<std::string> own_order_;
   std::unordered_set<std::string> own_ids_;
-  std::deque<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)
+  std::list<std::string> own_from_order_;  // 1.1: user ids posted with (bounded)
   std::unordered_set<std::string> own_from_ids_;
   std::vector<std::string> skip_ids_;       // handed to the receiver when it is made
 

@@ -221,13 +221,16 @@ std::string redact_with(const std::string &text, const std::vector<std::string> 
 }
 
 std::string redact(const std::string &text) {
-  std::vector<std::string> snapshot;
+  // Only what occurs in the text: copying all remembered credentials for every
+  // message cost ~1 ms per error once thousands of conversations were open.
+  std::vector<std::string> present;
   {
     auto &r = registry();
     std::lock_guard<std::mutex> lock(r.mu);
-    snapshot.assign(r.order.begin(), r.order.end());
+    for (const auto &s : r.order)
+      if (s.size() <= text.size() && text.find(s) != std::string::npos) present.push_back(s);
   }
-  return redact_with(text, snapshot);
+  return redact_with(text, present);
 }
 
 }  // namespace directline::core

@@ -19,15 +19,21 @@ bool is_retryable(const Error &error) {
   }
 }
 
+int64_t backoff_delay_ms(int attempt, int base_ms, int cap_ms, double unit, int retry_after_s) {
+  const int64_t cap = std::max(1, cap_ms);
+  int64_t ceiling = std::max(1, base_ms);
+  for (int i = 1; i < attempt && ceiling < cap; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, cap);
+  unit = std::clamp(unit, 0.0, 1.0);
+  int64_t jittered = static_cast<int64_t>(unit * static_cast<double>(ceiling));
+  if (retry_after_s >= 0) jittered = std::max<int64_t>(jittered, int64_t{retry_after_s} * 1000);
+  return jittered;
+}
+
 std::chrono::milliseconds backoff_delay(const RetryPolicy &policy, int retry, int retry_after_s,
                                         double unit) {
-  long long ceiling = std::max(1, policy.base_delay_ms);
-  for (int i = 1; i < retry && ceiling < policy.max_delay_ms; ++i) ceiling *= 2;
-  ceiling = std::min<long long>(ceiling, std::max(1, policy.max_delay_ms));
-  unit = std::clamp(unit, 0.0, 1.0);
-  long long jittered = static_cast<long long>(unit * static_cast<double>(ceiling));
-  if (retry_after_s >= 0) jittered = std::max<long long>(jittered, retry_after_s * 1000LL);
-  return std::chrono::milliseconds(jittered);
+  return std::chrono::milliseconds(
+      backoff_delay_ms(retry, policy.base_delay_ms, policy.max_delay_ms, unit, retry_after_s));
 }
 
 double random_unit() {

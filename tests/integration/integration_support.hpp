@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,12 @@
 #include "emulator_process.hpp"
 
 namespace itest {
+
+#ifdef DL_TEST_CPPREST_BACKEND
+constexpr bool kCpprestBackend = true;  // built with -DDL_HTTP_BACKEND=cpprest
+#else
+constexpr bool kCpprestBackend = false;
+#endif
 
 struct ClientFree { void operator()(dl_client *c) const { dl_client_free(c); } };
 struct ConversationFree { void operator()(dl_conversation *c) const { dl_conversation_free(c); } };
@@ -31,6 +39,25 @@ using ActivityPtr = std::unique_ptr<dl_activity, ActivityFree>;
 using StringPtr = std::unique_ptr<char, StringFree>;
 
 inline std::string last_message() { return dl_error_last()->message; }
+
+// Collects log lines while installed as the process's log handler.
+struct LogCapture {
+  std::mutex mu;
+  std::vector<std::pair<int, std::string>> lines;  // level, message
+  explicit LogCapture(int min_level) { dl_set_log_handler(&LogCapture::sink, min_level, this); }
+  ~LogCapture() { dl_set_log_handler(nullptr, DL_LOG_OFF, nullptr); }
+  LogCapture(const LogCapture &) = delete;
+  LogCapture &operator=(const LogCapture &) = delete;
+  std::vector<std::pair<int, std::string>> taken() {
+    std::lock_guard<std::mutex> lock(mu);
+    return lines;
+  }
+  static void sink(int level, const char *message, void *user_data) {
+    auto *self = static_cast<LogCapture *>(user_data);
+    std::lock_guard<std::mutex> lock(self->mu);
+    self->lines.emplace_back(level, message);
+  }
+};
 
 // One raw HTTP/1.1 exchange on 127.0.0.1 (Connection: close). Returns the status.
 inline int http_call(int port, const std::string &method, const std::string &path,
@@ -91,6 +118,7 @@ struct ClientSettings {
   int request_timeout_ms = 5000;
   int retry_max_attempts = 0;
   int retry_base_delay_ms = 20;
+  int reconnect_base_delay_ms = 20;
   int polling_interval_ms = 200;
 };
 
@@ -104,6 +132,7 @@ inline ClientPtr make_client(const Emulator &emu, ClientSettings s = {}) {
   o.request_timeout_ms = s.request_timeout_ms;
   o.retry_max_attempts = s.retry_max_attempts;
   o.retry_base_delay_ms = s.retry_base_delay_ms;
+  o.reconnect_base_delay_ms = s.reconnect_base_delay_ms;
   o.polling_interval_ms = s.polling_interval_ms;
   dl_client *client = nullptr;
   REQUIRE(dl_client_new(&o, &client) == DL_OK);

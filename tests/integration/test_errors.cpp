@@ -174,8 +174,17 @@ TEST_CASE("a dropped connection gives DL_ENETWORK (GET retried first)", "[integr
   emu.clear_faults();
   emu.add_fault("route=get-activities,drop,times=1");
   CHECK(contains(get_all(conv.get()), "\"activities\""));  // retried past the drop
-  emu.add_fault("route=post-activity,drop,times=1");
+  // A post is never answered: it is looked for, not found, sent once more, then reported.
+  emu.add_fault("route=post-activity,drop");
   CHECK(dl_conversation_send_message(conv.get(), "u1", "dropped", nullptr) == DL_ENETWORK);
+  emu.clear_faults();
+  CHECK_FALSE(contains(get_all(conv.get()), "dropped"));
+  // Dropped once: not in the conversation, so the second send goes through, once.
+  emu.add_fault("route=post-activity,drop,times=1");
+  post_text(conv.get(), "dropped-once");
+  const std::string all = get_all(conv.get());
+  CHECK(all.find("\"dropped-once\"") != std::string::npos);
+  CHECK(all.find("\"dropped-once\"") == all.rfind("\"dropped-once\""));
 }
 
 TEST_CASE("a truncated body gives DL_EPROTOCOL", "[integration][errors]") {
@@ -200,10 +209,32 @@ TEST_CASE("a response slower than the request timeout gives DL_ETIMEOUT", "[inte
   s.retry_max_attempts = 1;
   auto client = make_client(emu, s);
   auto conv = start(client.get());
-  emu.add_fault("route=post-activity,delay=1500,times=1");
+  emu.add_fault("route=get-activities,delay=1500,times=1");
   auto t0 = std::chrono::steady_clock::now();
-  CHECK(dl_conversation_send_message(conv.get(), "u1", "too slow", nullptr) == DL_ETIMEOUT);
+  char *json = nullptr;
+  CHECK(dl_conversation_get_activities(conv.get(), nullptr, &json) == DL_ETIMEOUT);
   CHECK(elapsed_ms(t0) < 1400);
+}
+
+TEST_CASE("a post that timed out is found once the service stored it, not sent twice",
+          "[integration][errors][exactly-once]") {
+  Emulator emu;
+  ClientSettings s;
+  s.request_timeout_ms = 400;
+  auto client = make_client(emu, s);
+  auto conv = start(client.get());
+  // Handled after the client gave up on the answer: the client keeps looking for it.
+  emu.add_fault("route=post-activity,delay=900,times=1");
+  char *id = nullptr;
+  const int rc = dl_conversation_send_message(conv.get(), "u1", "late but once", &id);
+  INFO(last_message());
+  REQUIRE(rc == DL_OK);
+  StringPtr hold(id);
+  const std::string all = get_all(conv.get());
+  const auto first = all.find("\"late but once\"");
+  REQUIRE(first != std::string::npos);
+  CHECK(first == all.rfind("\"late but once\""));
+  CHECK(all.find(std::string("\"id\":\"") + id + "\"") != std::string::npos);
 }
 
 TEST_CASE("nothing listening gives DL_ENETWORK quickly", "[integration][errors]") {

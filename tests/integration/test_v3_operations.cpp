@@ -107,7 +107,9 @@ TEST_CASE("29/69 channelData and unknown fields are preserved end to end", "[int
               &id) == DL_OK);
   StringPtr hold(id);
   std::string all = get_all(conv.get());
-  CHECK(all.find(R"("channelData":{"k":[1,2]})") != std::string::npos);
+  // The caller's channelData is kept; the client adds its clientActivityID to it.
+  CHECK(all.find(R"("k":[1,2])") != std::string::npos);
+  CHECK(all.find(R"("clientActivityID":"dlc-)") != std::string::npos);
   CHECK(all.find(R"("customField":"x1")") != std::string::npos);
 }
 

@@ -7,6 +7,8 @@ add_executable(receive_tests
   test_resume.cpp
   test_threads.cpp
   test_modes.cpp
+  test_backpressure.cpp
+  test_reconnect_spread.cpp
   $<TARGET_OBJECTS:receive_catch_main>)
 target_include_directories(receive_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
 target_link_libraries(receive_tests PRIVATE directline Catch2::Catch2 Threads::Threads)
@@ -24,15 +26,25 @@ target_compile_definitions(receive_tests PRIVATE DL_RESUME_HELPER_PATH="$<TARGET
 add_test(NAME receive_integration COMMAND receive_tests)
 set_tests_properties(receive_integration PROPERTIES LABELS "receive" TIMEOUT 900)
 
-# Under -DDL_SANITIZE=thread (build-tsan): the suppressions cover only the
-# uninstrumented libcpprest; set DIRECTLINE_EMULATOR when the emulator is not built there.
-if(DL_SANITIZE MATCHES "thread")
+# Below the C API: the stream's own TLS verdicts (core objects, real emulators).
+add_executable(receive_core_tests test_stream_tls.cpp $<TARGET_OBJECTS:receive_catch_main>)
+target_include_directories(receive_core_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
+target_link_libraries(receive_core_tests PRIVATE directline_core Catch2::Catch2 Threads::Threads)
+if(TARGET directline-emulator)
+  target_compile_definitions(receive_core_tests PRIVATE DL_EMULATOR_PATH="$<TARGET_FILE:directline-emulator>")
+  add_dependencies(receive_core_tests directline-emulator)
+endif()
+add_test(NAME receive_core COMMAND receive_core_tests)
+set_tests_properties(receive_core PROPERTIES LABELS "receive" TIMEOUT 300)
+
+# Sanitizer suppressions are for the cpprestsdk backend only (uninstrumented
+# libcpprest, OpenSSL state on its never-joined pool threads); set
+# DIRECTLINE_EMULATOR when the emulator is not built in the sanitizer build.
+if(DL_HTTP_BACKEND STREQUAL "cpprest" AND DL_SANITIZE MATCHES "thread")
   set_tests_properties(receive_integration PROPERTIES
     ENVIRONMENT "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=0")
 endif()
-# Under AddressSanitizer: the same LeakSanitizer suppression as the core suite
-# (OpenSSL's per-thread state on cpprestsdk's never-joined pool threads).
-if(DL_SANITIZE MATCHES "address")
+if(DL_HTTP_BACKEND STREQUAL "cpprest" AND DL_SANITIZE MATCHES "address")
   set_tests_properties(receive_integration PROPERTIES
     ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/support/lsan.supp")
 endif()

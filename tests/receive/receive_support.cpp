@@ -20,6 +20,8 @@ ClientPtr make_client(const dltest::EmulatorProcess &emulator, const ClientSetti
   options.receive_mode = settings.receive_mode;
   options.polling_interval_ms = settings.polling_interval_ms;
   options.retry_base_delay_ms = settings.retry_base_delay_ms;
+  options.reconnect_base_delay_ms = settings.reconnect_base_delay_ms;
+  options.receive_queue_limit = settings.receive_queue_limit;
   options.disable_auto_refresh = settings.disable_auto_refresh ? 1 : 0;
   dl_client *client = nullptr;
   const int rc = dl_client_new(&options, &client);
@@ -104,6 +106,14 @@ void admin_post(const dltest::EmulatorProcess &emulator, const std::string &path
   const int status = http_request(emulator.port(), "POST", path, body, &response);
   INFO("POST " << path << " -> " << status << " " << response);
   REQUIRE(status == 200);
+}
+
+int open_sockets(const dltest::EmulatorProcess &emulator) {
+  std::string body;
+  REQUIRE(http_request(emulator.port(), "GET", "/admin/stats", "", &body) == 200);
+  const auto at = body.find("\"sockets\":");
+  REQUIRE(at != std::string::npos);
+  return std::atoi(body.c_str() + at + 10);
 }
 
 void bot_sends(const dltest::EmulatorProcess &emulator, const std::string &conversation_id, int count,

@@ -26,7 +26,9 @@ struct ClientSettings {
   int receive_mode = DL_RECEIVE_AUTO;
   int polling_interval_ms = 100;
   int retry_base_delay_ms = 20;
+  int reconnect_base_delay_ms = 20;  // fast stream reconnects (the default is 1000)
   bool disable_auto_refresh = false;
+  int receive_queue_limit = 0;       // 0: the default (1000)
 };
 
 ClientPtr make_client(const dltest::EmulatorProcess &emulator, const ClientSettings &settings = {});
@@ -43,6 +45,8 @@ void bot_sends(const dltest::EmulatorProcess &emulator, const std::string &conve
                int count, const std::string &text);
 void admin_post(const dltest::EmulatorProcess &emulator, const std::string &path,
                 const std::string &body = "{}");
+// WebSockets the emulator has open (GET /admin/stats).
+int open_sockets(const dltest::EmulatorProcess &emulator);
 
 struct Received {
   std::string id, type, text, from_id, json;

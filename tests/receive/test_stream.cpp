@@ -11,13 +11,6 @@ using namespace rtest;
 using namespace std::chrono;
 
 namespace {
-int open_sockets(const dltest::EmulatorProcess &emulator) {
-  std::string body;
-  REQUIRE(http_request(emulator.port(), "GET", "/admin/stats", "", &body) == 200);
-  const auto at = body.find("\"sockets\":");
-  REQUIRE(at != std::string::npos);
-  return std::atoi(body.c_str() + at + 10);
-}
 // Typing is never stored, so only a socket open before the bot types sees it.
 void wait_for_sockets(const dltest::EmulatorProcess &emulator, int n) {
   const auto until = steady_clock::now() + seconds(5);

@@ -1,13 +1,13 @@
 // Unit tests (no sockets): backoff bounds, the de-dup/ordering buffer and its
-// delivered watermark, and stream URL mapping (PROTOCOL 1.5.8).
+// delivered watermark, and stream URL parsing.
 #include <catch2/catch.hpp>
 
 #include <random>
 #include <set>
 
-#include "receive/backoff.hpp"
+#include "protocol/url.hpp"
 #include "receive/delivery_buffer.hpp"
-#include "stream/ws_client.hpp"
+#include "retry.hpp"
 
 using namespace directline::core;
 
@@ -32,29 +32,33 @@ std::vector<std::string> drain(DeliveryBuffer &buffer) {
 }
 }  // namespace
 
-TEST_CASE("test_86_backoff_grows_randomised_and_capped") {
+TEST_CASE("test_86_backoff_full_jitter_grows_and_is_capped") {
   std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  int64_t third_max = 0, many_max = 0;
   for (int i = 0; i < 1000; ++i) {
-    const auto first = backoff_delay_ms(0, 200, 30000, rng());
+    const auto first = backoff_delay_ms(1, 1000, 15000, unit(rng));
     CHECK(first >= 0);
-    CHECK(first <= 200);
-    const auto third = backoff_delay_ms(3, 200, 30000, rng());  // ceiling 800
-    CHECK(third >= 400);
-    CHECK(third <= 800);
-    const auto many = backoff_delay_ms(40, 200, 30000, rng());
-    CHECK(many >= 15000);
-    CHECK(many <= 30000);
+    CHECK(first <= 1000);
+    const auto third = backoff_delay_ms(3, 1000, 15000, unit(rng));  // ceiling 4000
+    CHECK(third <= 4000);
+    third_max = std::max(third_max, third);
+    const auto many = backoff_delay_ms(40, 1000, 15000, unit(rng));
+    CHECK(many <= 15000);
+    many_max = std::max(many_max, many);
   }
-  // Not constant: the jitter spreads clients apart.
+  CHECK(third_max > 3000);  // the ceiling doubles per attempt
+  CHECK(many_max > 14000);
+  // Not constant: the jitter spreads clients apart, from the first attempt on.
   std::set<int64_t> distinct;
-  for (int i = 0; i < 50; ++i) distinct.insert(backoff_delay_ms(2, 1000, 30000, rng()));
+  for (int i = 0; i < 50; ++i) distinct.insert(backoff_delay_ms(1, 1000, 15000, unit(rng)));
   CHECK(distinct.size() > 10);
 }
 
 TEST_CASE("test_64_backoff_honours_retry_after_seconds") {
-  CHECK(backoff_delay_ms(1, 10, 30000, 0, 2) == 2000);  // seconds, not milliseconds
-  CHECK(backoff_delay_ms(1, 10, 30000, 0, 0) <= 10);
-  CHECK(backoff_delay_ms(1, 10, 30000, 0, 120) == 120000);  // the service's floor wins over the cap
+  CHECK(backoff_delay_ms(1, 10, 30000, 0.0, 2) == 2000);  // seconds, not milliseconds
+  CHECK(backoff_delay_ms(1, 10, 30000, 0.0, 0) <= 10);
+  CHECK(backoff_delay_ms(1, 10, 30000, 0.0, 120) == 120000);  // the service's floor wins over the cap
 }
 
 TEST_CASE("test_84_buffer_deduplicates_by_id_and_keeps_order") {
@@ -122,34 +126,26 @@ TEST_CASE("test_57_nothing_after_the_bots_end_of_conversation") {
   CHECK(drain(buffer) == std::vector<std::string>{"c|1", "c|2"});
 }
 
-TEST_CASE("stream_url_maps_http_to_ws_and_keeps_the_query") {
-  auto u = stream::parse_ws_url("https://directline.botframework.com/v3/directline/conversations/abc/stream?t=x&watermark=-");
-  REQUIRE(u.ok());
-  CHECK(u->tls);
+TEST_CASE("stream_url_parsing_keeps_the_query_as_the_request_target") {
+  using protocol::parse_url;
+  auto u = parse_url("https://directline.botframework.com/v3/directline/conversations/abc/stream?t=x&watermark=-");
+  REQUIRE(u);
+  CHECK(u->scheme == "https");
   CHECK(u->host == "directline.botframework.com");
-  CHECK(u->port == "443");
+  CHECK(u->port == 443);
   CHECK(u->target == "/v3/directline/conversations/abc/stream?t=x&watermark=-");
-  auto plain = stream::parse_ws_url("http://127.0.0.1:8080/s?t=1");
-  REQUIRE(plain.ok());
-  CHECK_FALSE(plain->tls);
-  CHECK(plain->port == "8080");
-  auto v6 = stream::parse_ws_url("ws://[::1]:9/x");
-  REQUIRE(v6.ok());
+  auto plain = parse_url("ws://127.0.0.1:8080/s?t=1#frag");
+  REQUIRE(plain);
+  CHECK(plain->port == 8080);
+  CHECK(plain->target == "/s?t=1");
+  auto v6 = parse_url("ws://[::1]:9/x");
+  REQUIRE(v6);
   CHECK(v6->host == "::1");
-  CHECK(v6->port == "9");
-  CHECK(stream::parse_ws_url("wss://h").value().target == "/");
-  CHECK_FALSE(stream::parse_ws_url("ftp://h/x").ok());
-  CHECK_FALSE(stream::parse_ws_url("no-scheme").ok());
-  CHECK_FALSE(stream::parse_ws_url("ws://h:99999/").ok());
-  CHECK_FALSE(stream::parse_ws_url("ws://user:pw@h/").ok());
-  CHECK(stream::parse_ws_url("ftp://h/x").error().code == Code::invalid);
-}
-
-TEST_CASE("loopback_detection_for_the_plain_ws_rule") {
-  CHECK(stream::is_loopback_host("127.0.0.1"));
-  CHECK(stream::is_loopback_host("127.5.0.1"));
-  CHECK(stream::is_loopback_host("localhost"));
-  CHECK(stream::is_loopback_host("::1"));
-  CHECK_FALSE(stream::is_loopback_host("10.0.0.1"));
-  CHECK_FALSE(stream::is_loopback_host("example.com"));
+  CHECK(v6->port == 9);
+  CHECK(parse_url("wss://h").value().target == "/");
+  CHECK(parse_url("wss://h?q=1").value().target == "/?q=1");
+  CHECK_FALSE(parse_url("ftp://h/x"));
+  CHECK_FALSE(parse_url("no-scheme"));
+  CHECK_FALSE(parse_url("ws://h:99999/"));
+  CHECK_FALSE(parse_url("ws://user:pw@h/"));
 }

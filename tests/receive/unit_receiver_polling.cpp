@@ -267,3 +267,27 @@ TEST_CASE("polling_receiver_polls_again_soon_after_a_post") {
   CHECK(waited >= milliseconds(250));
   CHECK(waited < milliseconds(1500));
 }
+
+TEST_CASE("backpressure: polling pauses at the queue limit and resumes once half is taken") {
+  auto host = std::make_shared<ScriptedHost>();
+  for (int first = 1; first <= 40; first += 10) host->script(page(first, 10));
+  ReceiverOptions o = fast_polling();
+  o.polling_interval_ms = 50;
+  o.queue_limit = 5;
+  Receiver receiver(host, o, std::nullopt);
+  std::vector<std::string> ids;
+  auto take = [&] {
+    auto next = receiver.next(5000);
+    REQUIRE(next.ok());
+    ids.push_back(next.value()->id);
+  };
+  take();  // starts receiving: the first page (10 > limit) fills the queue
+  std::this_thread::sleep_for(milliseconds(400));
+  CHECK(host->polls_made() == 1);  // several polling intervals passed without a poll
+  while (ids.size() < 8) take();   // 2 left: half the limit or less
+  const auto deadline = steady_clock::now() + seconds(5);
+  while (host->polls_made() < 2 && steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(10));
+  CHECK(host->polls_made() >= 2);
+  while (ids.size() < 40) take();
+  for (int i = 0; i < 40; ++i) CHECK(ids[static_cast<std::size_t>(i)] == "conv|" + std::to_string(i + 1));
+}

@@ -83,6 +83,8 @@ std::optional<ParsedUrl> parse_url(const std::string &url) {
   } else {
     out.port = default_port(out.scheme);
   }
+  out.target = tail.substr(0, tail.find('#'));
+  if (out.target.empty() || out.target[0] != '/') out.target.insert(0, "/");
   auto query = tail.find_first_of("?#");
   out.path = tail.substr(0, query);
   while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();

@@ -14,6 +14,7 @@ struct ParsedUrl {
   std::string host;    // without brackets for IPv6
   int port = 0;        // explicit or the scheme's default
   std::string path;    // "" or starting with '/', no trailing '/'
+  std::string target;  // request target: path and query as given, without fragment; at least "/"
 };
 
 // Parses an absolute http(s)/ws(s) URL; nullopt when it is not one: no

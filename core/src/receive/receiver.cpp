@@ -6,10 +6,17 @@
 //   start ─▶ stream (streamUrl) ─drop/error─▶ backoff ─▶ reconnect(watermark) ─▶ stream
 //     │              │ "collision", no streamUrl, or repeated failures
 //     └─ polling ◀───┘ (retries forever with backoff; tries the stream again later)
+//
+// Backpressure: once queue_limit activities wait for next(), the receiver
+// stops fetching (the socket is left unread, no poll, no reconnect) until the
+// caller has taken half of them. Nothing is dropped, so order and
+// exactly-once hold; memory stays bounded by the limit plus one batch.
 #include "receive/receiver.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <utility>
@@ -17,14 +24,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "receive/backoff.hpp"
+#include "net/runtime.hpp"
+#include "net/websocket.hpp"
 #include "receive/delivery_buffer.hpp"
-#include "stream/runtime.hpp"
-#include "stream/ws_client.hpp"
+#include "retry.hpp"
 
 namespace directline::core {
 
-namespace net = boost::asio;
+namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -40,10 +47,18 @@ constexpr auto kHealthySocket = std::chrono::seconds(10);
 constexpr int kMalformedPagesBeforeFailing = 3;
 
 // Errors after which retrying cannot help: surfaced by next().
+// A certificate the client rejects stays rejected: tls is terminal too.
 bool is_terminal(Code code) {
   return code == Code::token_expired || code == Code::unauthorized || code == Code::forbidden ||
          code == Code::not_found || code == Code::insecure || code == Code::invalid ||
-         code == Code::bad_request || code == Code::ended;
+         code == Code::bad_request || code == Code::ended || code == Code::tls;
+}
+
+// A seed per receiver from a per-thread engine: std::random_device is costly
+// to open for every conversation.
+uint64_t seed() {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  return engine();
 }
 
 }  // namespace
@@ -53,13 +68,16 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       : host(std::move(h)),
         options(std::move(o)),
         buffer(std::move(watermark)),
-        strand(stream::Runtime::instance().make_strand()),
+        strand(net::Runtime::instance().make_strand()),
         step_timer(strand),
         refresh_timer(strand),
-        rng(std::random_device{}()) {
+        rng(seed()) {
     if (options.polling_interval_ms <= 0) options.polling_interval_ms = 1000;
     if (options.polling_interval_ms < 50) options.polling_interval_ms = 50;
     if (options.retry_base_delay_ms <= 0) options.retry_base_delay_ms = 250;
+    if (options.reconnect_base_delay_ms <= 0) options.reconnect_base_delay_ms = 1000;
+    if (options.reconnect_max_delay_ms <= 0) options.reconnect_max_delay_ms = 15000;
+    if (options.queue_limit == 0) options.queue_limit = 1000;
     if (options.connect_timeout_ms <= 0) options.connect_timeout_ms = 10000;
   }
 
@@ -72,15 +90,21 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   bool started = false;
   bool closed = false;
   bool ended_delivered = false;
+  bool room_wanted = false;  // fetching paused until the caller drains to half the limit
+  bool refresh_posted = false;  // set before the receiver is shared
+  std::atomic<bool> polling{false};  // in polling mode: a post brings the next poll forward
   std::optional<Error> terminal;
 
   // ---- strand only ----
   enum class Mode { idle, stream, reconnecting, catching_up, polling, stopped };
-  stream::Strand strand;
-  net::steady_timer step_timer;     // backoff, polling interval
-  net::steady_timer refresh_timer;  // token refresh
+  net::Strand strand;
+  asio::steady_timer step_timer;     // backoff, polling interval
+  asio::steady_timer refresh_timer;  // token refresh
   Mode mode = Mode::idle;
-  std::shared_ptr<stream::WsConnection> socket;
+  std::shared_ptr<net::WsConnection> socket;
+  bool socket_paused = false;              // on_frame asked the socket to stop reading
+  std::function<void()> on_room;           // what to do once the caller drained
+  uint64_t on_room_epoch = 0;
   uint64_t epoch = 0;  // bumped whenever in-flight work becomes stale
   int stream_failures = 0;
   int poll_failures = 0;
@@ -93,10 +117,52 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   Clock::time_point poll_due;
   bool waiting_to_poll = false;
   Clock::time_point token_deadline;
-  std::mt19937_64 rng;
+  uint64_t rng;  // splitmix64 state: 8 bytes, where std::mt19937_64 would take 2.5 KiB per receiver
 
+  double uniform() {
+    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;  // [0, 1)
+  }
+
+  // Polling and refresh errors.
   int64_t backoff(int failures, int retry_after_s = -1) {
-    return backoff_delay_ms(failures, options.retry_base_delay_ms, kMaxBackoffMs, rng(), retry_after_s);
+    return backoff_delay_ms(failures, options.retry_base_delay_ms, kMaxBackoffMs, uniform(), retry_after_s);
+  }
+  // Stream reconnects: attempt 1 after a healthy socket dropped.
+  int64_t reconnect_backoff(int attempt, int retry_after_s = -1) {
+    return backoff_delay_ms(attempt, options.reconnect_base_delay_ms, options.reconnect_max_delay_ms, uniform(),
+                            retry_after_s);
+  }
+
+  // ---- backpressure ----
+  // Runs fn now if the queue has room, else once the caller has drained it.
+  void when_room(std::function<void()> fn) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (buffer.pending() >= options.queue_limit) {
+        room_wanted = true;
+        on_room = std::move(fn);
+        on_room_epoch = epoch;
+        return;
+      }
+    }
+    fn();
+  }
+
+  // Posted by next() when the queue fell to half the limit.
+  void room() {
+    if (mode == Mode::stopped) return;
+    if (socket_paused && socket) {
+      socket_paused = false;
+      socket->resume();
+    }
+    if (on_room) {
+      auto fn = std::move(on_room);
+      on_room = nullptr;
+      if (on_room_epoch == epoch) fn();
+    }
   }
 
   std::optional<std::string> received_watermark() {
@@ -115,15 +181,15 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void host_call(Call call, Done done) {
     auto self = shared_from_this();
     const uint64_t my_epoch = epoch;
-    stream::Runtime::instance().run_blocking([self, my_epoch, call, done]() mutable {
+    net::Runtime::instance().run_blocking([self, my_epoch, call, done]() mutable {
       auto h = self->host.lock();
       if (!h) {
-        net::post(self->strand, [self] { self->fail(Error::make(Code::cancelled, "the conversation is gone")); });
+        asio::post(self->strand, [self] { self->fail(Error::make(Code::cancelled, "the conversation is gone")); });
         return;
       }
       auto result = call(*h);
       h.reset();  // a worker thread may run the conversation's destructor: fine here
-      net::post(self->strand, [self, my_epoch, done, result = std::move(result)]() mutable {
+      asio::post(self->strand, [self, my_epoch, done, result = std::move(result)]() mutable {
         if (self->epoch != my_epoch || self->mode == Mode::stopped) return;
         done(std::move(result));
       });
@@ -162,25 +228,27 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void open_stream(const std::string &url) {
     mode = Mode::stream;
     const uint64_t my_epoch = ++epoch;
-    stream::WsConfig config;
-    config.ca_file = options.tls.ca_file;
-    config.skip_verify = options.tls.skip_verify;
-    config.allow_insecure = options.tls.allow_insecure;
+    net::WsConfig config;
+    config.tls = options.tls;
+    config.allow_insecure = options.allow_insecure;
     config.connect_timeout_ms = options.connect_timeout_ms;
+    config.max_message_bytes = options.max_message_bytes;
     config.user_agent = options.user_agent;
     config.proxy = options.proxy;
     std::weak_ptr<Impl> weak = shared_from_this();
-    stream::WsConnection::Callbacks callbacks;
+    net::WsConnection::Callbacks callbacks;
     callbacks.on_open = [weak, my_epoch] {
       if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_stream_open();
     };
     callbacks.on_text = [weak, my_epoch](std::string &&text) {
-      if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_frame(std::move(text));
+      if (auto self = weak.lock(); self && self->epoch == my_epoch) return self->on_frame(std::move(text));
+      return true;
     };
-    callbacks.on_closed = [weak, my_epoch](const stream::WsClosed &closed) {
+    callbacks.on_closed = [weak, my_epoch](const net::WsClosed &closed) {
       if (auto self = weak.lock(); self && self->epoch == my_epoch) self->on_stream_closed(closed);
     };
-    socket = stream::WsConnection::open(strand, url, std::move(config), std::move(callbacks));
+    socket_paused = false;
+    socket = net::WsConnection::open(strand, url, std::move(config), std::move(callbacks));
   }
 
   void on_stream_open() {
@@ -188,11 +256,15 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     socket_delivered = false;
   }
 
-  void on_frame(std::string &&text) {
-    // Only ActivitySets matter; other shapes are future message kinds (1.5.8).
-    if (text.find("\"activities\"") == std::string::npos) return;
+  // Returns whether the socket should keep reading (false: the queue is full).
+  bool on_frame(std::string &&text) {
+    // Only ActivitySets matter; other shapes are future message kinds.
+    if (text.find("\"activities\"") == std::string::npos) return true;
     auto h = host.lock();
-    if (!h) return fail(Error::make(Code::cancelled, "the conversation is gone"));
+    if (!h) {
+      fail(Error::make(Code::cancelled, "the conversation is gone"));
+      return false;
+    }
     auto batch = h->parse_batch(text);
     if (!batch) {
       // Unreadable (e.g. nested too deep): drop the socket and catch up by
@@ -205,14 +277,22 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
         socket->close();
         socket.reset();
       }
-      if (++stream_failures >= kStreamFailuresBeforePolling) return start_polling();
-      mode = Mode::reconnecting;
-      return after(backoff(stream_failures), [this] { catch_up(); });
+      socket_paused = false;
+      if (++stream_failures >= kStreamFailuresBeforePolling) {
+        start_polling();
+      } else {
+        mode = Mode::reconnecting;
+        after(backoff(stream_failures), [this] { when_room([this] { catch_up(); }); });
+      }
+      return false;
     }
     auto is_end = end_markers(*h, batch.value());
     h.reset();
     socket_delivered = true;
     deliver(std::move(batch.value()), is_end);
+    if (has_room()) return true;
+    socket_paused = true;
+    return false;
   }
 
   std::vector<bool> end_markers(const ReceiverHost &h, const ReceivedBatch &batch) {
@@ -227,19 +307,27 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     return is_end;
   }
 
-  // Returns how many activities were new (not already delivered or queued).
+  // Queues a batch; returns how many activities were new (not already
+  // delivered or queued). Past the queue limit it asks next() for room.
   std::size_t deliver(ReceivedBatch &&batch, const std::vector<bool> &is_end) {
     std::size_t added;
     {
       std::lock_guard<std::mutex> lock(mutex);
       added = buffer.accept(std::move(batch), is_end);
+      if (buffer.pending() >= options.queue_limit) room_wanted = true;
     }
     if (added) changed.notify_all();
     return added;
   }
 
-  void on_stream_closed(const stream::WsClosed &closed) {
+  bool has_room() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return buffer.pending() < options.queue_limit;
+  }
+
+  void on_stream_closed(const net::WsClosed &closed) {
     socket.reset();
+    socket_paused = false;
     if (mode == Mode::stopped || closed.by_us) return;
     if (end_queued()) return stop_transport();  // the server closes after endOfConversation
     if (closed.close_reason == "collision") {
@@ -262,11 +350,14 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     // An expired or stale URL (403/404 handshake) needs a new one at once.
     const bool stale_url = !closed.opened && (closed.http_status == 403 || closed.http_status == 404);
     mode = Mode::reconnecting;
-    after(stale_url && stream_failures <= 1 ? 0 : backoff(stream_failures), [this] { request_reconnect(); });
+    // Full jitter from the first attempt: clients dropped together come back spread out.
+    after(stale_url && stream_failures <= 1 ? 0 : reconnect_backoff(stream_failures + 1),
+          [this] { when_room([this] { request_reconnect(); }); });
   }
 
   void request_reconnect() {
     mode = Mode::reconnecting;
+    polling.store(false, std::memory_order_relaxed);
     auto watermark = received_watermark();
     if (!watermark) {
       // Reconnecting without a watermark would skip what is already stored:
@@ -293,7 +384,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     if (is_terminal(e.code)) return fail(e);
     ++stream_failures;
     if (stream_failures >= kStreamFailuresBeforePolling) return start_polling();
-    after(backoff(stream_failures, e.retry_after_s), [this] { request_reconnect(); });
+    after(reconnect_backoff(stream_failures + 1, e.retry_after_s), [this] { request_reconnect(); });
   }
 
   void catch_up() {
@@ -314,7 +405,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     malformed_pages = 0;
     const bool more = accept_polled(std::move(result.value()));
     if (end_queued()) return stop_transport();
-    if (more) return catch_up();  // more pages may follow
+    if (more) return when_room([this] { catch_up(); });  // more pages may follow (once there is room)
     auto watermark = received_watermark();
     mode = Mode::reconnecting;
     host_call([watermark](ReceiverHost &h) { return h.reconnect(watermark); },
@@ -347,6 +438,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       socket.reset();
     }
     mode = Mode::polling;
+    polling.store(true, std::memory_order_relaxed);
     polling_since = Clock::now();
     poll_failures = 0;
     poll_now();
@@ -377,8 +469,9 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     malformed_pages = 0;
     const bool more = accept_polled(std::move(result.value()));
     if (end_queued()) return stop_transport();
-    // A full page may have more behind it: ask again at once.
-    wait_then_poll(more ? 0 : options.polling_interval_ms);
+    // A full page may have more behind it: ask again at once (once there is room).
+    if (more) return when_room([this] { wait_then_poll(0); });
+    wait_then_poll(options.polling_interval_ms);
   }
 
   void wait_then_poll(int64_t delay_ms) {
@@ -422,12 +515,12 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void refresh_now() {
     auto self = shared_from_this();
     // Not tied to the transport epoch: a refresh outlives reconnects.
-    stream::Runtime::instance().run_blocking([self] {
+    net::Runtime::instance().run_blocking([self] {
       auto h = self->host.lock();
       if (!h) return;
       Status status = h->refresh_token();
       h.reset();
-      net::post(self->strand, [self, status = std::move(status)] {
+      asio::post(self->strand, [self, status = std::move(status)] {
         if (self->mode == Mode::stopped) return;
         self->on_refreshed(status);
       });
@@ -461,7 +554,9 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   // ---- stop ----
   void stop_transport() {
     mode = Mode::stopped;
+    polling.store(false, std::memory_order_relaxed);
     ++epoch;
+    on_room = nullptr;
     step_timer.cancel();
     refresh_timer.cancel();
     if (socket) {
@@ -485,7 +580,15 @@ Receiver::Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
                    std::optional<std::string> start_watermark)
     : impl_(std::make_shared<Impl>(std::move(host), std::move(options), std::move(start_watermark))) {
   // Refresh runs whether or not the caller receives: tokens must not lapse.
-  net::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
+  // A secret needs none: then nothing runs until the first next().
+  bool refresh = false;
+  if (impl_->options.auto_refresh) {
+    if (auto h = impl_->host.lock()) refresh = h->holds_token() && h->token_expires_in_s() > 0;
+  }
+  if (refresh) {
+    impl_->refresh_posted = true;
+    asio::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
+  }
 }
 
 Receiver::~Receiver() { close(); }
@@ -495,26 +598,31 @@ Outcome<std::shared_ptr<const ReceivedActivity>> Receiver::next(int timeout_ms) 
   std::unique_lock<std::mutex> lock(s.mutex);
   if (!s.started && !s.closed) {
     s.started = true;
-    net::post(s.strand, [impl = impl_] { impl->begin(); });
+    asio::post(s.strand, [impl = impl_] { impl->begin(); });
   }
+  // Pops one activity (mutex held); wakes fetching once half the queue is taken.
+  auto take = [&]() -> std::shared_ptr<const ReceivedActivity> {
+    auto activity = s.buffer.pop();
+    if (!activity) return nullptr;
+    if (s.buffer.end_queued() && s.buffer.empty()) s.ended_delivered = true;
+    if (s.room_wanted && s.buffer.pending() <= s.options.queue_limit / 2) {
+      s.room_wanted = false;
+      asio::post(s.strand, [impl = impl_] { impl->room(); });
+    }
+    return activity;
+  };
   const auto deadline = Clock::now() + milliseconds(timeout_ms > 0 ? timeout_ms : 0);
   for (;;) {
     if (s.closed) return Error::make(Code::cancelled, "receiving was closed");
     if (s.ended_delivered) return Error::make(Code::ended, "the conversation has ended");
-    if (auto activity = s.buffer.pop()) {
-      if (s.buffer.end_queued() && s.buffer.empty()) s.ended_delivered = true;
-      return std::shared_ptr<const ReceivedActivity>(std::move(activity));
-    }
+    if (auto activity = take()) return activity;
     if (s.terminal) return *s.terminal;
     if (timeout_ms == 0) return Error::make(Code::timeout, "no activity in time");
     if (timeout_ms < 0) {
       s.changed.wait(lock);
     } else if (s.changed.wait_until(lock, deadline) == std::cv_status::timeout) {
       if (s.closed) return Error::make(Code::cancelled, "receiving was closed");
-      if (auto activity = s.buffer.pop()) {
-        if (s.buffer.end_queued() && s.buffer.empty()) s.ended_delivered = true;
-        return std::shared_ptr<const ReceivedActivity>(std::move(activity));
-      }
+      if (auto activity = take()) return activity;
       if (s.terminal) return *s.terminal;
       return Error::make(Code::timeout, "no activity in time");
     }
@@ -542,17 +650,20 @@ void Receiver::skip_ids(const std::vector<std::string> &ids) {
 }
 
 void Receiver::activity_posted() {
-  net::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
+  if (impl_->polling.load(std::memory_order_relaxed))
+    asio::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
 }
 
 void Receiver::close() {
+  bool running;
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->closed) return;
     impl_->closed = true;
+    running = impl_->started || impl_->refresh_posted;
   }
   impl_->changed.notify_all();
-  net::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });
+  if (running) asio::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });
 }
 
 }  // namespace directline::core

@@ -10,25 +10,28 @@
 #include <vector>
 
 #include "error.hpp"
+#include "net/proxy.hpp"
+#include "net/tls.hpp"
 #include "receive/receiver_host.hpp"
 
 namespace directline::core {
-
-struct TlsOptions {
-  std::string ca_file;           // "" = system store
-  bool skip_verify = false;
-  bool allow_insecure = false;   // ws:// to non-loopback
-};
 
 struct ReceiverOptions {
   bool polling_only = false;     // DL_RECEIVE_POLLING, or 1.1
   int polling_interval_ms = 1000;
   bool auto_refresh = true;
-  int retry_base_delay_ms = 250;
+  int retry_base_delay_ms = 250;        // polling and refresh errors
+  int reconnect_base_delay_ms = 1000;   // stream reconnects: first backoff ceiling
+  int reconnect_max_delay_ms = 15000;   // stream reconnects: ceiling cap
+  // Activities queued for next() before reading pauses (stream unread,
+  // polling stopped) until the caller has taken half of them.
+  std::size_t queue_limit = 1000;
   int connect_timeout_ms = 10000;
+  std::size_t max_message_bytes = 8u << 20;
   std::string user_agent;
-  std::string proxy;             // "" = none
-  TlsOptions tls;
+  std::shared_ptr<const net::ProxyRules> proxy;  // null: direct
+  net::TlsSettings tls;
+  bool allow_insecure = false;   // ws:// to non-loopback
 };
 
 class Receiver {

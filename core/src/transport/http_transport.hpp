@@ -1,7 +1,9 @@
-// The I/O seam: one blocking HTTP exchange. The only implementation lives in
-// cpprest_transport.cpp (the one TU that includes cpprestsdk headers).
+// The I/O seam: one blocking HTTP exchange. The default implementation is
+// beast_transport.cpp (core/src/net: a keep-alive pool on the shared runtime);
+// cpprest_transport.cpp is the alternative build (-DDL_HTTP_BACKEND=cpprest).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,8 +11,13 @@
 #include <vector>
 
 #include "error.hpp"
+#include "net/cancel.hpp"
 
 namespace directline::core {
+
+namespace net {
+class ProxyRules;
+}
 
 struct HttpRequest {
   std::string method;  // GET, POST
@@ -18,10 +25,11 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;                 // bytes; sent when non-empty or content_type set
   std::string content_type;         // "" = none
-  // false for requests that must never be sent twice (POST activity, upload,
-  // start): they go out on a fresh connection, because cpprestsdk silently
-  // resends a request when a reused keep-alive connection turns out closed.
+  // false for requests that must never reach the service twice (start, post
+  // activity, upload): they are re-sent only when provably never sent.
   bool idempotent = true;
+  // Aborts the exchange when cancelled (the conversation was closed); may be null.
+  std::shared_ptr<net::Cancellation> cancel;
 };
 
 struct HttpResponse {
@@ -34,26 +42,45 @@ struct HttpResponse {
 };
 
 struct TransportOptions {
-  int connect_timeout_ms = 10000;
-  int request_timeout_ms = 30000;
-  std::string user_agent;  // full User-Agent value
-  std::optional<std::string> proxy;  // nullopt = from the environment, "" = none
-  std::string ca_file;     // "" = system store
+  int connect_timeout_ms = 10000;  // resolve + TCP + proxy tunnel + TLS handshake
+  int request_timeout_ms = 30000;  // the whole exchange, connect included; bodies cannot extend it
+  std::string user_agent;          // full User-Agent value
+  // nullopt: from the environment; "": none; else "http://[user:pass@]host:port".
+  std::optional<std::string> proxy;
+  std::string ca_file;             // "" = system store
   bool skip_tls_verify = false;
-  std::size_t max_response_bytes = 8u << 20;
+  std::size_t max_response_bytes = 8u << 20;  // larger bodies fail with protocol
+  int idle_timeout_ms = 15000;          // pooled connections unused this long are closed
+  std::size_t max_idle_per_origin = 32;  // pooled connections kept per origin
+};
+
+// What a failed send() knows about the request's fate.
+struct SendReport {
+  // false only when no byte of the request can have reached the server
+  // (connect, tunnel or TLS failed; a pooled connection was dead before
+  // writing). true: the server may have received and acted on it.
+  bool maybe_sent = false;
 };
 
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // Blocking; never call from a cpprest pool thread. Errors: network, timeout,
-  // tls, protocol (truncated body), invalid (unusable URL). Any HTTP status is
-  // a successful exchange.
-  virtual Outcome<HttpResponse> send(const HttpRequest &request) = 0;
+  // Blocking; never call from a runtime I/O thread. Errors: network, timeout,
+  // tls, protocol (truncated or oversized body), cancelled, invalid (unusable
+  // URL). Any HTTP status is a successful exchange (redirects are not followed).
+  virtual Outcome<HttpResponse> send(const HttpRequest &request) {
+    SendReport report;
+    return send(request, report);
+  }
+  virtual Outcome<HttpResponse> send(const HttpRequest &request, SendReport &report) {
+    report.maybe_sent = true;  // a transport that cannot tell: assume the worst
+    return send(request);
+  }
 };
 
-// The cpprestsdk implementation: one http_client per scheme://host:port,
-// reused across calls (connection keep-alive).
-std::shared_ptr<HttpTransport> make_cpprest_transport(const TransportOptions &options);
+// The transport this build uses (Beast by default); proxy rules from the
+// client (resolved once, shared with the stream).
+std::shared_ptr<HttpTransport> make_http_transport(const TransportOptions &options,
+                                                   std::shared_ptr<const net::ProxyRules> proxy);
 
 }  // namespace directline::core

@@ -1,8 +1,9 @@
-// A receive-only WebSocket client for the Direct Line stream (PROTOCOL 1.5.8)
-// on the shared io_context: no thread of its own. ws:// and wss:// (and the
-// http(s):// forms, mapped), TLS verified against the system store or a CA
-// file, SNI, optional HTTP CONNECT proxy. Sends an empty text frame and a
-// control ping periodically; a socket silent past the idle deadline is dead.
+// A receive-only WebSocket client for the Direct Line stream on the shared
+// runtime: no thread of its own. ws:// and wss:// (and the http(s):// forms),
+// opened with the same dial, proxy and TLS code as REST. Sends an empty text
+// frame periodically (as DirectLineJS does) and pings; a socket silent past the
+// idle deadline is dead. Reading can be paused (backpressure): the socket is
+// then left unread, so TCP flow control pushes back on the server.
 #pragma once
 
 #include <functional>
@@ -11,19 +12,21 @@
 #include <string>
 
 #include "error.hpp"
-#include "stream/runtime.hpp"
+#include "net/proxy.hpp"
+#include "net/runtime.hpp"
+#include "net/tls.hpp"
 
-namespace directline::core::stream {
+namespace directline::core::net {
 
 struct WsConfig {
-  std::string ca_file;        // "" = system store
-  bool skip_verify = false;
-  bool allow_insecure = false;  // ws:// to a non-loopback host
+  TlsSettings tls;
+  bool allow_insecure = false;   // ws:// to a non-loopback host
   int connect_timeout_ms = 10000;
   int ping_interval_ms = 20000;  // empty text frame, like DirectLineJS
   int idle_timeout_ms = 60000;   // silence (no frame, no pong) this long = dead socket
+  std::size_t max_message_bytes = 8u << 20;  // a larger frame closes the socket
   std::string user_agent;
-  std::string proxy;  // "http://host:port" or ""
+  std::shared_ptr<const ProxyRules> proxy;  // null: direct
 };
 
 struct WsClosed {
@@ -35,21 +38,12 @@ struct WsClosed {
   std::optional<Error> error;   // nullopt for a clean close by the server
 };
 
-// Parsed stream URL. ws/wss/http/https accepted; http(s) map to ws(s).
-struct WsUrl {
-  bool tls = false;
-  std::string host;  // without brackets
-  std::string port;
-  std::string target;  // path + query
-};
-Outcome<WsUrl> parse_ws_url(const std::string &url);
-bool is_loopback_host(const std::string &host);
-
 class WsConnection {
  public:
   struct Callbacks {
     std::function<void()> on_open;
-    std::function<void(std::string &&)> on_text;  // non-empty text frames only
+    // Non-empty text frames only. Return false to stop reading until resume().
+    std::function<bool(std::string &&)> on_text;
     std::function<void(const WsClosed &)> on_closed;  // exactly once
   };
   // Starts connecting to url; every callback runs on `strand`, and failures
@@ -57,8 +51,10 @@ class WsConnection {
   static std::shared_ptr<WsConnection> open(Strand strand, const std::string &url, WsConfig config,
                                             Callbacks callbacks);
   virtual ~WsConnection() = default;
+  // Reads again after on_text returned false; any thread.
+  virtual void resume() = 0;
   // Closes (clean close handshake, bounded); idempotent; any thread.
   virtual void close() = 0;
 };
 
-}  // namespace directline::core::stream
+}  // namespace directline::core::net
