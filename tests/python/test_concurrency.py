@@ -3,6 +3,8 @@ run their requests in parallel. Also no leak over many conversations."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
 import time
 from typing import Any, List
@@ -144,3 +146,34 @@ def test_no_leak_receiving_over_3000_conversations() -> None:
           f"{checkpoint}: {at_checkpoint} KiB, after {total}: {at_end} KiB (+{growth} KiB)")
     # 2,000 more conversations; a leak of 3 KiB each would show as ~6 MiB.
     assert growth < 6144, growth
+
+
+EXIT_WHILE_CALLS_RETURN = """
+import sys, threading, time
+import directline
+
+class SlowTeardown:
+    # Module teardown at exit sleeps here (GIL released) while the daemon
+    # threads' calls come back and ask for the GIL.
+    def __del__(self) -> None:
+        time.sleep(1.0)
+
+slow_teardown = SlowTeardown()
+client = directline.Client(sys.argv[1], timeout=10)
+for _ in range(4):
+    threading.Thread(target=client.generate_token, args=(sys.argv[2],), daemon=True).start()
+time.sleep(0.2)
+print("main done", flush=True)
+"""
+
+
+def test_exit_while_daemon_threads_are_in_calls(tmp_path: Any) -> None:
+    """Daemon threads whose calls return while the interpreter finalizes are ended by
+    Python (pthread_exit); the process still exits cleanly instead of aborting in
+    std::terminate."""
+    with Emulator("--threads", "8", "--fault", "route=generate,delay=500") as emu:
+        done = subprocess.run([sys.executable, "-c", EXIT_WHILE_CALLS_RETURN, emu.v3, SECRET],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "main done" in done.stdout
+    assert "terminate" not in done.stderr, done.stderr[-2000:]

@@ -11,10 +11,12 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,6 +40,37 @@ ActivityTuple to_tuple(const directline::Activity &a) {
           a.signin_url()};
 }
 
+// Runs a blocking native call without the GIL and takes the GIL back in this
+// ordinary frame, never in a destructor. A daemon thread whose call returns
+// while the interpreter finalizes is ended by pthread_exit when it asks for the
+// GIL; that unwinding through a noexcept destructor (~gil_scoped_release)
+// would call std::terminate and abort the whole process at exit.
+template <typename F>
+auto without_gil(F &&call) -> decltype(call()) {
+  using Result = decltype(call());
+  std::exception_ptr error;
+  PyThreadState *state = PyEval_SaveThread();
+  if constexpr (std::is_void_v<Result>) {
+    try {
+      call();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    PyEval_RestoreThread(state);
+    if (error) std::rethrow_exception(error);
+  } else {
+    std::optional<Result> result;
+    try {
+      result.emplace(call());
+    } catch (...) {
+      error = std::current_exception();
+    }
+    PyEval_RestoreThread(state);
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+  }
+}
+
 bool interpreter_finalizing() {
 #if PY_VERSION_HEX >= 0x030D0000
   return Py_IsFinalizing() != 0;
@@ -55,8 +88,7 @@ void release_without_gil(std::unique_ptr<T> &owned) {
     owned.reset();
     return;
   }
-  py::gil_scoped_release no_gil;
-  owned.reset();
+  without_gil([&] { owned.reset(); });
 }
 
 class PyConversation {
@@ -133,15 +165,13 @@ PYBIND11_MODULE(_directline, m) {
       .def(
           "post_activity",
           [](PyConversation &c, const std::string &activity_json) {
-            py::gil_scoped_release no_gil;
-            return c.get().post_activity(activity_json);
+            return without_gil([&] { return c.get().post_activity(activity_json); });
           },
           py::arg("activity_json"))
       .def(
           "send_message",
           [](PyConversation &c, const std::string &user_id, const std::string &text) {
-            py::gil_scoped_release no_gil;
-            return c.get().send_message(user_id, text);
+            return without_gil([&] { return c.get().send_message(user_id, text); });
           },
           py::arg("user_id"), py::arg("text"))
       .def(
@@ -153,41 +183,35 @@ PYBIND11_MODULE(_directline, m) {
             native.reserve(files.size());
             for (const auto &[name, content_type, data] : files)
               native.push_back({name, content_type, std::string(data)});
-            py::gil_scoped_release no_gil;
-            return c.get().upload(user_id, native, activity_json);
+            return without_gil([&] { return c.get().upload(user_id, native, activity_json); });
           },
           py::arg("user_id"), py::arg("files"), py::arg("activity_json") = py::none())
       .def(
           "end",
           [](PyConversation &c, const std::string &user_id) {
-            py::gil_scoped_release no_gil;
-            return c.get().end(user_id);
+            return without_gil([&] { return c.get().end(user_id); });
           },
           py::arg("user_id"))
       .def(
           "get_activities",
           [](PyConversation &c, const std::optional<std::string> &watermark) {
-            py::gil_scoped_release no_gil;
-            return c.get().get_activities(watermark);
+            return without_gil([&] { return c.get().get_activities(watermark); });
           },
           py::arg("watermark") = py::none())
       .def(
           "reconnect",
           [](PyConversation &c, const std::optional<std::string> &watermark) {
-            py::gil_scoped_release no_gil;
-            c.get().reconnect(watermark);
+            without_gil([&] { c.get().reconnect(watermark); });
           },
           py::arg("watermark") = py::none())
       .def("refresh_token",
            [](PyConversation &c) {
-             py::gil_scoped_release no_gil;
-             c.get().refresh_token();
+             without_gil([&] { c.get().refresh_token(); });
            })
       .def(
           "set_token",
           [](PyConversation &c, const std::string &token) {
-            py::gil_scoped_release no_gil;
-            c.get().set_token(token);
+            without_gil([&] { c.get().set_token(token); });
           },
           py::arg("token"))
       .def(
@@ -200,8 +224,7 @@ PYBIND11_MODULE(_directline, m) {
               // another thread, which costs far more than the look (pollers call this often).
               activity = c.get().next_activity(0);
             } else {
-              py::gil_scoped_release no_gil;
-              activity = c.get().next_activity(timeout_ms);
+              activity = without_gil([&] { return c.get().next_activity(timeout_ms); });
             }
             if (!activity) return std::nullopt;
             return to_tuple(*activity);
@@ -209,8 +232,7 @@ PYBIND11_MODULE(_directline, m) {
           py::arg("timeout_ms"))
       .def("close",
            [](PyConversation &c) {
-             py::gil_scoped_release no_gil;
-             c.get().close();
+             without_gil([&] { c.get().close(); });
            })
       .def("export_state", [](PyConversation &c) { return c.get().export_state(); });
 
@@ -265,27 +287,21 @@ PYBIND11_MODULE(_directline, m) {
             options.user_id = user_id.value_or("");
             options.user_name = user_name.value_or("");
             options.trusted_origins = trusted_origins;
-            py::gil_scoped_release no_gil;
-            return to_tuple(c.get().generate_token(secret, options));
+            return without_gil([&] { return to_tuple(c.get().generate_token(secret, options)); });
           },
           py::arg("secret"), py::arg("user_id") = py::none(), py::arg("user_name") = py::none(),
           py::arg("trusted_origins") = std::vector<std::string>{})
       .def(
           "refresh_token",
           [](PyClient &c, const std::string &token, const std::optional<std::string> &conversation_id) {
-            py::gil_scoped_release no_gil;
-            return to_tuple(c.get().refresh_token(token, conversation_id));
+            return without_gil([&] { return to_tuple(c.get().refresh_token(token, conversation_id)); });
           },
           py::arg("token"), py::arg("conversation_id") = py::none())
       .def(
           "start_conversation",
           [](PyClient &c, const std::string &secret_or_token) {
-            std::unique_ptr<PyConversation> conv;
-            {
-              py::gil_scoped_release no_gil;
-              conv = std::make_unique<PyConversation>(c.get().start_conversation(secret_or_token));
-            }
-            return conv;
+            return without_gil(
+                [&] { return std::make_unique<PyConversation>(c.get().start_conversation(secret_or_token)); });
           },
           py::arg("secret_or_token"))
       .def(
@@ -299,12 +315,9 @@ PYBIND11_MODULE(_directline, m) {
             options.locale = locale;
             options.local_timezone = local_timezone;
             options.send_start_event = send_start_event;
-            std::unique_ptr<PyConversation> conv;
-            {
-              py::gil_scoped_release no_gil;
-              conv = std::make_unique<PyConversation>(c.get().start_conversation(secret_or_token, options));
-            }
-            return conv;
+            return without_gil([&] {
+              return std::make_unique<PyConversation>(c.get().start_conversation(secret_or_token, options));
+            });
           },
           py::arg("secret_or_token"), py::arg("user_id") = py::none(), py::arg("user_name") = py::none(),
           py::arg("locale") = py::none(), py::arg("local_timezone") = py::none(),
@@ -312,39 +325,30 @@ PYBIND11_MODULE(_directline, m) {
       .def(
           "fetch_token",
           [](PyClient &c, const std::string &token_endpoint_url) {
-            py::gil_scoped_release no_gil;
-            return to_tuple(c.get().fetch_token(token_endpoint_url));
+            return without_gil([&] { return to_tuple(c.get().fetch_token(token_endpoint_url)); });
           },
           py::arg("token_endpoint_url"))
       .def(
           "fetch_regional_endpoint",
           [](PyClient &c, const std::string &token_endpoint_url) {
-            py::gil_scoped_release no_gil;
-            return c.get().fetch_regional_endpoint(token_endpoint_url);
+            return without_gil([&] { return c.get().fetch_regional_endpoint(token_endpoint_url); });
           },
           py::arg("token_endpoint_url"))
       .def(
           "open_conversation",
           [](PyClient &c, const std::string &secret_or_token, const std::string &conversation_id,
              const std::optional<std::string> &watermark) {
-            std::unique_ptr<PyConversation> conv;
-            {
-              py::gil_scoped_release no_gil;
-              conv = std::make_unique<PyConversation>(
+            return without_gil([&] {
+              return std::make_unique<PyConversation>(
                   c.get().open_conversation(secret_or_token, conversation_id, watermark));
-            }
-            return conv;
+            });
           },
           py::arg("secret_or_token"), py::arg("conversation_id"), py::arg("watermark") = py::none())
       .def(
           "resume_conversation",
           [](PyClient &c, const std::string &state_json) {
-            std::unique_ptr<PyConversation> conv;
-            {
-              py::gil_scoped_release no_gil;
-              conv = std::make_unique<PyConversation>(c.get().resume_conversation(state_json));
-            }
-            return conv;
+            return without_gil(
+                [&] { return std::make_unique<PyConversation>(c.get().resume_conversation(state_json)); });
           },
           py::arg("state_json"));
 
@@ -354,11 +358,12 @@ PYBIND11_MODULE(_directline, m) {
   m.def(
       "_native_generate_token_loop",
       [](PyClient &c, const std::string &secret, int n) {
-        py::gil_scoped_release no_gil;
-        auto start = std::chrono::steady_clock::now();
-        const directline::TokenOptions no_options;
-        for (int i = 0; i < n; ++i) c.get().generate_token(secret, no_options);
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return without_gil([&] {
+          auto start = std::chrono::steady_clock::now();
+          const directline::TokenOptions no_options;
+          for (int i = 0; i < n; ++i) c.get().generate_token(secret, no_options);
+          return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        });
       },
       py::arg("client"), py::arg("secret"), py::arg("n"));
 }
