@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <deque>
+#include <mutex>
 #include <sstream>
 
 #include <boost/asio/dispatch.hpp>
@@ -103,17 +104,11 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
   }
 
   void send_frame(std::shared_ptr<const std::string> frame, bool carries_activities) override {
-    auto self = this->shared_from_this();
-    net::post(ws_.get_executor(), [self, frame = std::move(frame), carries_activities]() mutable {
-      self->enqueue(Item{std::move(frame), carries_activities, false, 0, {}});
-    });
+    hand_over(Item{std::move(frame), carries_activities, false, 0, {}});
   }
 
   void close(uint16_t code, std::string reason) override {
-    auto self = this->shared_from_this();
-    net::post(ws_.get_executor(), [self, code, reason = std::move(reason)]() mutable {
-      self->enqueue(Item{nullptr, false, true, code, std::move(reason)});
-    });
+    hand_over(Item{nullptr, false, true, code, std::move(reason)});
   }
 
  private:
@@ -125,11 +120,35 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     std::string reason;
   };
 
+  // Frames come from any thread, in the conversation's order (callers hold its
+  // lock). A post per frame would not keep that order: posts made from inside
+  // a running handler wait in that thread's private queue, so another
+  // thread's later frame could be written first and move the watermark past
+  // frames the client never got. The inbox keeps the order; a post drains it.
+  void hand_over(Item item) {
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      inbox_.push_back(std::move(item));
+    }
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] { self->drain_inbox(); });
+  }
+
+  void drain_inbox() {
+    std::deque<Item> items;
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      items.swap(inbox_);
+    }
+    for (auto &item : items) enqueue(std::move(item));
+  }
+
   void accept() {
     auto self = this->shared_from_this();
     // Attached before the 101 goes out: frames (typing too, which is never replayed) queue
     // until the handshake is done, so a client that posts right after the 101 misses nothing.
     attached_ = service_->attach_stream(grant_, self);
+    if (log_enabled(LogLevel::debug))
+      log(LogLevel::debug, "stream ", attached_ ? "attached" : "refused (collision)", " from ", grant_.replay_from);
     ws_.async_accept(request_, [self](beast::error_code ec) {
       self->request_ = {};
       if (ec) return self->finish();
@@ -182,6 +201,7 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     auto self = this->shared_from_this();
     if (item.is_close) {
       close_started_ = true;
+      if (log_enabled(LogLevel::debug)) log(LogLevel::debug, "stream closing with ", item.code);
       websocket::close_reason reason;
       reason.code = item.code;
       reason.reason = item.reason.substr(0, 120);
@@ -209,6 +229,7 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
   void finish() {
     if (finished_) return;
     finished_ = true;
+    if (log_enabled(LogLevel::debug)) log(LogLevel::debug, "stream finished after ", activity_frames_, " frames");
     timer_.cancel();
     if (attached_) service_->detach_stream(*grant_.conversation, this);
     beast::error_code ec;
@@ -223,6 +244,8 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
   HttpRequest request_;
   beast::flat_buffer read_buffer_;
   std::deque<Item> queue_;
+  std::mutex inbox_mutex_;
+  std::deque<Item> inbox_;  // handed over by other threads, not yet queued
   bool accepted_ = false, attached_ = false, writing_ = false, close_started_ = false, finished_ = false;
   uint64_t activity_frames_ = 0;
 };
