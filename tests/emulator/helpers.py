@@ -18,7 +18,7 @@ from websockets.sync.client import ClientConnection, connect
 
 HTTP_TIMEOUT = 10.0
 
-# Error codes a 1.1 ErrorMessage may carry (PROTOCOL.md 2.2).
+# Error codes a 1.1 ErrorMessage may carry (docs/protocol.md 2.2).
 V1_ERROR_CODES = {"MissingProperty", "MalformedData", "NotFound", "ServiceError", "Internal",
                   "InvalidRange", "NotSupported", "NotAllowed", "BadCertificate"}
 

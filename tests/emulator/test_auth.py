@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6, items 1-15: authentication and tokens (3.0)."""
+"""docs/protocol.md section 6, items 1-15: authentication and tokens (3.0)."""
 from __future__ import annotations
 
 import pytest
@@ -122,7 +122,7 @@ def test_06_generate_with_malformed_json_body_is_a_clear_error(dl):
     response = dl.http.post(f"{dl.v3}/tokens/generate", data=b"{not json",
                             headers={**bearer(dl.secret), "Content-Type": "application/json"},
                             timeout=HTTP_TIMEOUT)
-    # EMU-CHOICE in PROTOCOL.md 1.5.1: lenient parse or a 400; never a 5xx.
+    # EMU-CHOICE in docs/protocol.md 1.5.1: lenient parse or a 400; never a 5xx.
     assert response.status_code in (200, 400), response.text
     if response.status_code == 400:
         assert_error_response(response, 400)
@@ -148,7 +148,7 @@ def test_09_refreshed_token_is_accepted(dl):
 
 
 def test_09_old_token_stays_valid_after_refresh(dl):
-    # EMU-CHOICE (PROTOCOL.md 1.5.2): the old token lives until its own expiry.
+    # EMU-CHOICE (docs/protocol.md 1.5.2): the old token lives until its own expiry.
     started = dl.start_ok()
     assert dl.refresh(started["token"]).status_code == 200
     assert dl.get_activities(started["conversationId"], credential=started["token"]).status_code == 200

@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6, items that need to see the bot's side: 5, 7, 19-21, 28-32, 35, 36, 41,
+"""docs/protocol.md section 6, items that need to see the bot's side: 5, 7, 19-21, 28-32, 35, 36, 41,
 58-62, 66, 69, 70-74. A recording bot (helpers.RecordingBot) sits behind `--bot URL`."""
 from __future__ import annotations
 
@@ -337,7 +337,7 @@ def test_70_reply_without_reply_to_id_gets_it_from_the_path(bdl, bot):
     assert reply["replyToId"] == posted_id
     assert reply["channelId"] == "directline" and reply["timestamp"]
     assert reply["conversation"]["id"] == conversation
-    # PROTOCOL.md 5.2: a bot activity without `from` gets the bot's account, role "bot".
+    # docs/protocol.md 5.2: a bot activity without `from` gets the bot's account, role "bot".
     assert reply["from"]["id"] and reply["from"].get("role") == "bot"
 
 

@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6: send (27, 33, 34), receive by GET (37-43), limits and misc (63-69),
+"""docs/protocol.md section 6: send (27, 33, 34), receive by GET (37-43), limits and misc (63-69),
 against the built-in echo bot."""
 from __future__ import annotations
 

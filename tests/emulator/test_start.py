@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6, items 16-26: start and reconnect (3.0), with the echo bot.
+"""docs/protocol.md section 6, items 16-26: start and reconnect (3.0), with the echo bot.
 
 Items that need to see what the bot receives (7, 19 bot side, 20, 21) are in test_bot_side.py.
 """

@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6, items 44-57: the WebSocket stream (3.0)."""
+"""docs/protocol.md section 6, items 44-57: the WebSocket stream (3.0)."""
 from __future__ import annotations
 
 import time

@@ -1,4 +1,4 @@
-"""PROTOCOL.md section 6, items 75-82: Direct Line 1.1."""
+"""docs/protocol.md section 6, items 75-82: Direct Line 1.1."""
 from __future__ import annotations
 
 import time

@@ -38,7 +38,7 @@ TEST_CASE("test_85_token_refreshes_even_if_the_app_never_receives", "[integratio
   CHECK(id != nullptr);
 }
 
-TEST_CASE("a polling receiver polls again soon after a post (PROTOCOL 1.5.7)",
+TEST_CASE("a polling receiver polls again soon after a post (docs/protocol.md 1.5.7)",
           "[integration][receive][polling]") {
   Emulator emu;
   ClientSettings settings;

@@ -1,6 +1,6 @@
 """The shared behaviour test (the same steps run in every language), plus the
 rest of the conversation API, against a real emulator. Numbers in test names
-are PROTOCOL.md section 6 items."""
+are docs/protocol.md section 6 items."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-// Receiving over the WebSocket stream (PROTOCOL 1.5.8, items 44-57, 83, 84, 87)
+// Receiving over the WebSocket stream (docs/protocol.md 1.5.8, items 44-57, 83, 84, 87)
 // against a real emulator process, through the C API only.
 #include <catch2/catch.hpp>
 

@@ -163,7 +163,7 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     auto self = this->shared_from_this();
     ws_.async_read(read_buffer_, [self](beast::error_code ec, size_t) {
       if (ec) return self->finish();
-      // Client frames (empty pings or anything else) are ignored (PROTOCOL 1.5.8).
+      // Client frames (empty pings or anything else) are ignored (docs/protocol.md 1.5.8).
       self->read_buffer_.consume(self->read_buffer_.size());
       self->read();
     });
