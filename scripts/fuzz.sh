@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, -DDL_FUZZ=ON, in $FUZZ_BUILD_DIR or
-# build-fuzz) and runs each for SECONDS (default 10, as in CI; give more for a
+# build-fuzz) and runs each for SECONDS (default 10; CI gives 5; give more for a
 # real campaign) over its committed seeds. Prints executions per target and in
 # total, and ends with "N passed, N failed" (one per target; a crash, leak,
 # timeout or broken invariant fails, its input saved as crash-*/leak-*/timeout-*
