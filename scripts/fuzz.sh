@@ -6,6 +6,8 @@
 # timeout or broken invariant fails, its input saved as crash-*/leak-*/timeout-*
 # in the build dir's tests/fuzz/).
 #
+# FUZZ_EMULATOR=1 adds the emulator's targets (tests/fuzz/emulator).
+#
 # usage: scripts/fuzz.sh [SECONDS] [TARGET...]   e.g. scripts/fuzz.sh 600 activity_set url
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,7 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_COMPILER="$CC" \
       "${launcher[@]}" -DDL_FUZZ=ON -DDL_BUILD_EMULATOR=OFF -DDL_BUILD_CLI=OFF -DDL_BUILD_BENCH=OFF \
-      -DDL_BUILD_SWIG=OFF >/dev/null || { echo "configure failed"; echo "0 passed, 1 failed"; exit 1; }
+      -DDL_BUILD_SWIG=OFF -DDL_FUZZ_EMULATOR="$([ "${FUZZ_EMULATOR:-0}" = 1 ] && echo ON || echo OFF)" >/dev/null || { echo "configure failed"; echo "0 passed, 1 failed"; exit 1; }
 cmake --build "$BUILD" -j "$JOBS" --target fuzzers || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 FUZZ_DIR=$BUILD/tests/fuzz

@@ -38,7 +38,7 @@ stage() {
 
 stage ctest ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 300
 # libFuzzer targets (clang build in build-fuzz), 5 s each over the committed seeds
-# (the library's and the emulator's; longer campaigns: scripts/fuzz.sh SECONDS).
+# (the library's parsers; longer campaigns and the emulator's: scripts/fuzz.sh, tests/fuzz/README.md).
 stage fuzz env FUZZ_BUILD_DIR="$BUILD-fuzz" bash scripts/fuzz.sh 5
 stage emulator bash scripts/test-emulator.sh
 stage peers bash scripts/test-peers.sh
