@@ -165,7 +165,7 @@ int dl_refresh_token(dl_client *client, const char *token, const char *conversat
     *out = nullptr;
     DL_REQUIRE(client);
     DL_REQUIRE(token);
-    if (client->impl->is_v1()) DL_REQUIRE(conversation_id);
+    if (client->impl->dialect().refresh_needs_conversation()) DL_REQUIRE(conversation_id);
     auto refreshed = client->impl->refresh_token(token, conversation_id ? conversation_id : "");
     if (!refreshed) return set_error(refreshed.error());
     *out = token_handle(*refreshed);

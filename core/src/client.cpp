@@ -19,17 +19,6 @@ namespace directline::core {
 
 namespace {
 
-struct IssuedTokens {
-  std::mutex mu;
-  std::deque<std::string> order;
-  std::unordered_set<std::string> set;
-};
-
-IssuedTokens &issued() {
-  static auto *tokens = new IssuedTokens();  // leaked: usable during static destruction
-  return *tokens;
-}
-
 bool is_success(int status) { return status >= 200 && status < 300; }
 
 // Redirects are never followed: the error names where it pointed (origin
@@ -53,24 +42,6 @@ Error redirect_error(const std::string &operation, int status, const std::option
 }
 
 }  // namespace
-
-void remember_issued_token(const std::string &token) {
-  remember_sensitive(token);
-  auto &t = issued();
-  std::lock_guard<std::mutex> lock(t.mu);
-  if (!t.set.insert(token).second) return;
-  t.order.push_back(token);
-  if (t.order.size() > 4096) {
-    t.set.erase(t.order.front());
-    t.order.pop_front();
-  }
-}
-
-bool is_issued_token(const std::string &token) {
-  auto &t = issued();
-  std::lock_guard<std::mutex> lock(t.mu);
-  return t.set.count(token) != 0;
-}
 
 Status check_credential(const std::string &credential, const char *parameter) {
   if (credential.empty()) return Error::make(Code::invalid, std::string(parameter) + " is empty");
@@ -105,7 +76,7 @@ Outcome<std::shared_ptr<Client>> Client::create(ClientConfig config,
 
 ReceiverOptions Client::receiver_options() const {
   ReceiverOptions o;
-  o.polling_only = config_.polling_only || is_v1();
+  o.polling_only = config_.polling_only || !dialect().has_stream();
   o.polling_interval_ms = config_.polling_interval_ms;
   o.auto_refresh = config_.auto_refresh;
   o.retry_base_delay_ms = config_.retry.base_delay_ms;
@@ -187,58 +158,33 @@ Outcome<TokenInfo> Client::generate_token(const std::string &secret, const Token
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.generate_token();
-  if (!is_v1()) {
-    request.body = protocol::token_parameters_json(token_request.user_id, token_request.user_name,
-                                                   token_request.trusted_origins);
-    if (!request.body.empty()) request.content_type = "application/json";
-  }
+  request.body = dialect().generate_body(token_request.user_id, token_request.user_name,
+                                         token_request.trusted_origins);
+  if (!request.body.empty()) request.content_type = "application/json";
   auto response = call("generate token", std::move(request), secret, /*retry=*/true);
   if (!response) return response.error();
-  TokenInfo info;
-  if (is_v1()) {
-    auto token = protocol::parse_json_string_token(response->body);
-    if (!token) return token.error();
-    info.token = *token;
-  } else {
-    auto conversation = protocol::parse_conversation(response->body);
-    if (!conversation) return conversation.error();
-    if (!conversation->token)
-      return Error::make(Code::protocol, "generate token: response has no token");
-    info.token = *conversation->token;
-    if (!conversation->conversation_id.empty()) info.conversation_id = conversation->conversation_id;
-    info.expires_in = conversation->expires_in;
-  }
-  remember_issued_token(info.token);
+  auto info = dialect().parse_token(response->body, "generate token", "");
+  if (!info) return info.error();
+  remember_issued_token(info->token);
   return info;
 }
 
 Outcome<TokenInfo> Client::refresh_token(const std::string &token, const std::string &conversation_id,
                                          std::shared_ptr<net::Cancellation> cancel) {
   if (auto st = check_credential(token, "token"); !st) return st.error();
-  if (is_v1() && conversation_id.empty())
+  const protocol::Dialect &dialect = this->dialect();
+  if (dialect.refresh_needs_conversation() && conversation_id.empty())
     return Error::make(Code::invalid, "conversation_id is required to renew a 1.1 token");
   remember_sensitive(token);
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.refresh_token(conversation_id);
   request.cancel = std::move(cancel);
-  auto response = call(is_v1() ? "renew token" : "refresh token", std::move(request), token, true);
+  auto response = call(dialect.refresh_operation(), std::move(request), token, true);
   if (!response) return response.error();
-  TokenInfo info;
-  if (is_v1()) {
-    auto renewed = protocol::parse_json_string_token(response->body);
-    if (!renewed) return renewed.error();
-    info.token = *renewed;
-    info.conversation_id = conversation_id;
-  } else {
-    auto conversation = protocol::parse_conversation(response->body);
-    if (!conversation) return conversation.error();
-    if (!conversation->token) return Error::make(Code::protocol, "refresh token: response has no token");
-    info.token = *conversation->token;
-    if (!conversation->conversation_id.empty()) info.conversation_id = conversation->conversation_id;
-    info.expires_in = conversation->expires_in;
-  }
-  remember_issued_token(info.token);
+  auto info = dialect.parse_token(response->body, dialect.refresh_operation(), conversation_id);
+  if (!info) return info.error();
+  remember_issued_token(info->token);
   return info;
 }
 
@@ -249,7 +195,7 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   HttpRequest request;
   request.method = "POST";
   request.url = endpoints_.start_conversation();
-  if (!body.empty() && !is_v1()) {
+  if (!body.empty() && dialect().start_takes_body()) {
     request.body = body;
     request.content_type = "application/json";
   }
@@ -257,7 +203,7 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   // A start with a secret creates a conversation each time: re-sent only when it
   // provably never reached the service. One with a token this process was
   // issued may be repeated (the service answers 200 for a started one).
-  const bool token = is_issued_token(secret_or_token);
+  const bool token = is_token_credential(secret_or_token);
   bool ambiguous = false;
   auto response = call("start conversation", request, secret_or_token, /*retry=*/false, &ambiguous);
   const bool repeated = !response && ambiguous && token;
@@ -279,8 +225,8 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   Conversation::Init init;
   init.id = info->conversation_id;
   // Repeated after an unanswered first start: that first one started it.
-  init.is_new = is_v1() ? true : (response->status == 201 || repeated);
-  bool credential_is_token = is_issued_token(secret_or_token) ||
+  init.is_new = !dialect().start_tells_new() || response->status == 201 || repeated;
+  bool credential_is_token = is_token_credential(secret_or_token) ||
                              (info->token && *info->token == secret_or_token);
   if (credential_is_token) {
     init.token = info->token.value_or(secret_or_token);
@@ -290,7 +236,7 @@ Outcome<std::shared_ptr<Conversation>> Client::start_conversation(const std::str
   }
   if (info->token) remember_issued_token(*info->token);
   init.expires_in = info->expires_in;
-  if (!is_v1()) init.stream_url = info->stream_url;
+  if (dialect().has_stream()) init.stream_url = info->stream_url;
   if (init.stream_url) remember_sensitive(*init.stream_url);
   return Conversation::create(shared_from_this(), std::move(init));
 }
@@ -303,7 +249,7 @@ Outcome<std::shared_ptr<Conversation>> Client::open_conversation(
   remember_sensitive(secret_or_token);
   Conversation::Init init;
   init.id = conversation_id;
-  if (is_issued_token(secret_or_token)) init.token = secret_or_token;
+  if (is_token_credential(secret_or_token)) init.token = secret_or_token;
   else init.secret = secret_or_token;
   init.watermark = watermark;
   return Conversation::create(shared_from_this(), std::move(init));

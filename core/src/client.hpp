@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "credentials.hpp"
 #include "error.hpp"
 #include "net/cancel.hpp"
 #include "net/proxy.hpp"
+#include "protocol/dialect.hpp"
 #include "protocol/endpoints.hpp"
 #include "receive/receiver.hpp"
 #include "retry.hpp"
@@ -36,11 +38,7 @@ struct ClientConfig {
   std::size_t receive_queue_limit = 1000;  // activities waiting for next() before reading pauses
 };
 
-struct TokenInfo {
-  std::string token;
-  std::optional<std::string> conversation_id;  // nullopt for 1.1
-  int expires_in = 0;
-};
+using TokenInfo = protocol::IssuedToken;
 
 struct TokenRequest {
   std::optional<std::string> user_id;
@@ -56,11 +54,6 @@ struct StartOptions {
   bool send_start_event = false;
 };
 
-// Marks a value as a token this process obtained from the service, so a
-// later start/open with it authenticates as a token (refreshable) rather than
-// as a secret. Process-wide, bounded.
-void remember_issued_token(const std::string &token);
-bool is_issued_token(const std::string &token);
 
 // Checks a secret or token before it goes into a header: non-empty, printable ASCII.
 Status check_credential(const std::string &credential, const char *parameter);
@@ -75,7 +68,8 @@ class Client : public std::enable_shared_from_this<Client> {
   const ClientConfig &config() const { return config_; }
   const protocol::Endpoints &endpoints() const { return endpoints_; }
   const std::string &endpoint() const { return endpoints_.base(); }
-  bool is_v1() const { return config_.api_version == protocol::ApiVersion::v1_1; }
+  // What differs between 3.0 and 1.1 (ask it instead of testing the version).
+  const protocol::Dialect &dialect() const { return protocol::Dialect::of(config_.api_version); }
   ReceiverOptions receiver_options() const;
 
   Outcome<TokenInfo> generate_token(const std::string &secret, const TokenRequest &request);

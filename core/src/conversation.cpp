@@ -60,14 +60,10 @@ std::string random_boundary() { return "----directline-" + random_token(32); }
 }  // namespace
 
 Conversation::Conversation(std::shared_ptr<Client> client, Init init)
-    : client_(std::move(client)), id_(std::move(init.id)), is_new_(init.is_new) {
-  secret_ = std::move(init.secret);
-  if (init.token) tokens_.push_back(*init.token);
-  if (init.stream_url) {
-    stream_urls_.push_back(*init.stream_url);
-    has_stream_url_ = true;
-  }
-  expires_in_ = init.expires_in;
+    : client_(std::move(client)),
+      id_(std::move(init.id)),
+      is_new_(init.is_new),
+      credentials_(std::move(init.secret), std::move(init.token), init.expires_in, std::move(init.stream_url)) {
   start_watermark_ = std::move(init.watermark);
   skip_ids_ = std::move(init.skip_ids);
 }
@@ -112,21 +108,6 @@ Conversation::~Conversation() {
   if (receiver) receiver->close();
 }
 
-const char *Conversation::token_cstr() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return tokens_.empty() ? nullptr : tokens_.back().c_str();
-}
-
-const char *Conversation::stream_url_cstr() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return has_stream_url_ ? stream_urls_.back().c_str() : nullptr;
-}
-
-int Conversation::expires_in() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return expires_in_;
-}
-
 bool Conversation::is_ended() const {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -147,17 +128,6 @@ std::optional<std::string> Conversation::watermark() const {
   return start_watermark_;
 }
 
-std::string Conversation::auth_credential() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (secret_) return *secret_;
-  return tokens_.empty() ? std::string() : tokens_.back();
-}
-
-void Conversation::adopt_token(const std::string &token, int expires_in) {
-  remember_issued_token(token);
-  if (tokens_.empty() || tokens_.back() != token) tokens_.push_back(token);
-  if (expires_in > 0) expires_in_ = expires_in;
-}
 
 void Conversation::remember_own(const std::string &id) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -207,7 +177,7 @@ Outcome<std::optional<std::string>> Conversation::send_once(const std::string &o
     bool ambiguous = false;
     auto response = client_->call(operation, request, auth_credential(), /*retry=*/false, &ambiguous);
     if (response) {
-      if (client_->is_v1()) return std::optional<std::string>();  // 204, no id
+      if (!client_->dialect().posts_return_ids()) return std::optional<std::string>();  // 204, no id
       auto id = protocol::parse_resource_id(response->body);
       if (!id) return id.error();
       if (*id) remember_own(**id);
@@ -262,13 +232,13 @@ Outcome<Conversation::Posted> Conversation::find_posted(const std::string &clien
     for (int page = 0; page < kSettlePages; ++page) {
       auto body = get_activities(watermark);
       if (!body) return body.error();
-      auto batch = protocol::parse_activity_set(*body, client_->endpoints().version());
+      auto batch = client_->dialect().parse_batch(*body);
       if (!batch) return batch.error();
       for (const auto &activity : batch->activities) {
         if (!carries_client_id(activity, client_id)) continue;
         Posted posted;
         posted.found = true;
-        if (!client_->is_v1() && !activity.id.empty()) {
+        if (client_->dialect().posts_return_ids() && !activity.id.empty()) {
           posted.id = activity.id;
           remember_own(activity.id);
         }
@@ -294,7 +264,7 @@ Outcome<std::optional<std::string>> Conversation::post_activity_json(const std::
                                                                      protocol::Json activity) {
   const std::string client_id = tag_client_activity_id(activity);
   HttpRequest r = request("POST", client_->endpoints().activities(id_));
-  r.body = client_->is_v1() ? protocol::activity_to_v1_message(activity).dump() : activity.dump();
+  r.body = client_->dialect().encode_activity(activity).dump();
   r.content_type = "application/json";
   return send_once(operation, std::move(r), client_id);
 }
@@ -313,13 +283,14 @@ Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::
       !activity->contains("deliveryMode"))
     (*activity)["deliveryMode"] = "stream";
   Outcome<std::optional<std::string>> result = std::optional<std::string>();
-  if (client_->is_v1()) {
-    if (ends) {
-      // 1.1 has no endOfConversation: ending is local only.
-      std::lock_guard<std::mutex> lock(mu_);
-      ended_ = true;
-      return std::optional<std::string>();
-    }
+  if (ends && !client_->dialect().has_end_activity()) {
+    // 1.1 has no endOfConversation: ending is local only.
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+    return std::optional<std::string>();
+  }
+  if (!client_->dialect().posts_return_ids()) {
+    // Posts get no id back (1.1): own messages are known by their sender.
     std::optional<std::string> from_id;
     auto from = activity->find("from");
     if (from != activity->end() && from->is_object() && from->contains("id") && (*from)["id"].is_string())
@@ -373,7 +344,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
     if (!doc.contains("type")) doc["type"] = "message";
     if (!doc.contains("from")) doc["from"] = {{"id", user_id}};
     client_id = tag_client_activity_id(doc);
-    activity_text = client_->is_v1() ? protocol::activity_to_v1_message(doc).dump() : doc.dump();
+    activity_text = client_->dialect().encode_activity(doc).dump();
   }
   protocol::UploadBody body;
   if (files.size() == 1 && !activity_text) {
@@ -387,9 +358,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
       for (const auto &f : files) clash = clash || f.data.find(boundary) != std::string::npos;
     }
     body = protocol::multipart_body(files, activity_text ? &*activity_text : nullptr,
-                                    client_->is_v1() ? "application/vnd.microsoft.bot.message"
-                                                     : "application/vnd.microsoft.activity",
-                                    boundary);
+                                    client_->dialect().activity_media_type(), boundary);
   }
   HttpRequest r = request("POST", client_->endpoints().upload(id_, user_id));
   r.content_type = body.content_type;
@@ -398,7 +367,7 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
   auto id = send_once("upload", std::move(r), client_id);
   if (!id) return id;
   notify_posted();
-  if (client_->is_v1()) {
+  if (!client_->dialect().posts_return_ids()) {
     remember_own_from(user_id);
     if (activity_text) {
       auto sent = protocol::Json::parse(*activity_text, nullptr, false);
@@ -410,12 +379,12 @@ Outcome<std::optional<std::string>> Conversation::upload(const std::string &user
 }
 
 Outcome<std::string> Conversation::get_activities(const std::optional<std::string> &watermark) {
-  auto response = client_->call(client_->is_v1() ? "get messages" : "get activities",
+  auto response = client_->call(client_->dialect().receive_operation(),
                                 request("GET", client_->endpoints().activities(id_, watermark)),
                                 auth_credential(), /*retry=*/true);
   if (!response) return response.error();
   // Validate the shape so callers get EPROTOCOL rather than garbage.
-  auto batch = protocol::parse_activity_set(response->body, client_->endpoints().version());
+  auto batch = client_->dialect().parse_batch(response->body);
   if (!batch) return batch.error();
   return response->body;
 }
@@ -423,34 +392,20 @@ Outcome<std::string> Conversation::get_activities(const std::optional<std::strin
 Outcome<ReceivedBatch> Conversation::poll(const std::optional<std::string> &watermark) {
   auto body = get_activities(watermark);
   if (!body) return body.error();
-  return protocol::parse_activity_set(*body, client_->endpoints().version());
+  return client_->dialect().parse_batch(*body);
 }
 
 Outcome<ReconnectResult> Conversation::reconnect(const std::optional<std::string> &watermark) {
-  if (client_->is_v1()) return Error::make(Code::invalid, "Direct Line 1.1 has no reconnect");
+  if (!client_->dialect().has_stream()) return Error::make(Code::invalid, "Direct Line 1.1 has no reconnect");
   auto response = client_->call("reconnect", request("GET", client_->endpoints().reconnect(id_, watermark)),
                                 auth_credential(), /*retry=*/true);
   if (!response) return response.error();
   auto info = protocol::parse_conversation(response->body);
   if (!info) return info.error();
+  if (info->token) credentials_.issued(*info->token, info->expires_in);
+  credentials_.set_stream_url(info->stream_url);
   ReconnectResult result;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (info->token) {
-    if (secret_) {
-      remember_issued_token(*info->token);
-      if (tokens_.empty() || tokens_.back() != *info->token) tokens_.push_back(*info->token);
-    } else {
-      adopt_token(*info->token, info->expires_in);
-    }
-  }
-  if (info->stream_url) {
-    remember_sensitive(*info->stream_url);
-    stream_urls_.push_back(*info->stream_url);
-    has_stream_url_ = true;
-    result.stream_url = info->stream_url;
-  } else {
-    has_stream_url_ = false;
-  }
+  result.stream_url = info->stream_url;
   return result;
 }
 
@@ -461,26 +416,19 @@ Status Conversation::reconnect_now(const std::optional<std::string> &watermark) 
 }
 
 Status Conversation::refresh_token() {
-  std::string current;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (secret_ || tokens_.empty())
-      return Error::make(Code::invalid, "the conversation holds a secret, not a token; nothing to refresh");
-    current = tokens_.back();
-  }
-  auto refreshed = client_->refresh_token(current, id_, cancel_);
+  auto current = credentials_.refreshable_token();
+  if (!current)
+    return Error::make(Code::invalid, "the conversation holds a secret, not a token; nothing to refresh");
+  auto refreshed = client_->refresh_token(*current, id_, cancel_);
   if (!refreshed) return refreshed.error();
-  std::lock_guard<std::mutex> lock(mu_);
-  adopt_token(refreshed->token, refreshed->expires_in);
+  credentials_.issued(refreshed->token, refreshed->expires_in);
   log(LogLevel::debug, "conversation token refreshed");
   return ok_status();
 }
 
 Status Conversation::set_token(const std::string &token) {
   if (auto st = check_credential(token, "token"); !st) return st;
-  std::lock_guard<std::mutex> lock(mu_);
-  secret_.reset();  // from now on the token authenticates
-  adopt_token(token, 0);
+  credentials_.use_token(token);  // from now on the token authenticates
   return ok_status();
 }
 
@@ -536,26 +484,16 @@ Outcome<std::string> Conversation::export_state() const {
       ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(protocol::kMaxStateDeliveredIds));
     state.delivered_ids = std::move(ids);
   }
-  if (!tokens_.empty()) state.token = tokens_.back();
-  state.expires_in = expires_in_;
+  state.token = credentials_.token();
+  state.expires_in = credentials_.expires_in();
   return protocol::state_to_json(state);
 }
 
-std::optional<std::string> Conversation::stream_url() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!has_stream_url_) return std::nullopt;
-  return stream_urls_.back();
-}
+std::optional<std::string> Conversation::stream_url() const { return credentials_.stream_url(); }
 
-bool Conversation::holds_token() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return !secret_ && !tokens_.empty();
-}
+bool Conversation::holds_token() const { return credentials_.holds_token(); }
 
-int Conversation::token_expires_in_s() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return secret_ ? 0 : expires_in_;
-}
+int Conversation::token_expires_in_s() const { return credentials_.refresh_lifetime_s(); }
 
 bool Conversation::is_own_activity(const std::string &id) const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -564,15 +502,9 @@ bool Conversation::is_own_activity(const std::string &id) const {
 
 bool Conversation::is_own(const ReceivedActivity &activity) const {
   if (is_own_activity(activity.id)) return true;
-  if (!client_->is_v1() || activity.from_id.empty()) return false;
+  if (client_->dialect().posts_return_ids() || activity.from_id.empty()) return false;
   std::lock_guard<std::mutex> lock(mu_);
   return own_from_ids_.count(activity.from_id) != 0;
-}
-
-bool Conversation::is_v1() const { return client_->is_v1(); }
-
-Outcome<ReceivedBatch> Conversation::parse_batch(const std::string &json) const {
-  return protocol::parse_activity_set(json, client_->endpoints().version());
 }
 
 }  // namespace directline::core

@@ -1,6 +1,5 @@
-// One conversation: its id and credential (secret or token, with the token
-// history so borrowed C strings stay valid), the REST operations, and the
-// ReceiverHost side the receiver calls back into. Thread-safe. Always held in
+// One conversation: its id, its credentials (credentials.hpp), the REST
+// operations, and the ReceiverHost side the receiver calls back into. Thread-safe. Always held in
 // a shared_ptr (the receiver keeps a weak_ptr).
 #pragma once
 
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "client.hpp"
+#include "credentials.hpp"
 #include "net/cancel.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/multipart.hpp"
@@ -45,9 +45,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // Stable borrowed strings (valid for the object's life).
   const char *id_cstr() const { return id_.c_str(); }
-  const char *token_cstr() const;        // nullptr if none
-  const char *stream_url_cstr() const;   // nullptr if none
-  int expires_in() const;
+  const char *token_cstr() const { return credentials_.token_cstr(); }            // nullptr if none
+  const char *stream_url_cstr() const { return credentials_.stream_url_cstr(); }  // nullptr if none
+  int expires_in() const { return credentials_.expires_in(); }
   // The user id of dl_start_conversation_with (nullptr when none); set once, before sharing.
   const char *user_id_cstr() const { return user_id_.empty() ? nullptr : user_id_.c_str(); }
   void set_user_id(std::string user_id) { user_id_ = std::move(user_id); }
@@ -87,12 +87,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   // dl_activity_is_own: by id (3.0), or on 1.1 (no ids returned by posts) by a
   // `from` id this conversation posted with.
   bool is_own(const ReceivedActivity &activity) const;
-  bool is_v1() const override;
-  Outcome<ReceivedBatch> parse_batch(const std::string &json) const override;
 
  private:
-  std::string auth_credential() const;
-  void adopt_token(const std::string &token, int expires_in);  // mu_ held
+  std::string auth_credential() const { return credentials_.auth(); }
   void remember_own(const std::string &id);
   void remember_own_from(const std::string &from_id);  // 1.1
   std::shared_ptr<Receiver> ensure_receiver();
@@ -120,14 +117,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   std::string user_id_;
   const std::shared_ptr<net::Cancellation> cancel_ = std::make_shared<net::Cancellation>();
 
+  Credentials credentials_;
+
   mutable std::mutex mu_;
-  std::optional<std::string> secret_;
-  // Lists, not deques: an empty std::deque already allocates ~600 bytes, and
-  // there is one conversation per user (10,000 in one process is normal).
-  std::list<std::string> tokens_;       // history; back() is current; never shrinks
-  std::list<std::string> stream_urls_;  // history; back() is current
-  bool has_stream_url_ = false;
-  int expires_in_ = 0;
   bool ended_ = false;
   bool closed_ = false;
   std::optional<std::string> start_watermark_;

@@ -49,10 +49,6 @@ class ScriptedHost : public ReceiverHost {
   bool holds_token() const override { return token; }
   int token_expires_in_s() const override { return expires_in; }
   bool is_own_activity(const std::string &id) const override { return id.rfind("own", 0) == 0; }
-  bool is_v1() const override { return false; }
-  Outcome<ReceivedBatch> parse_batch(const std::string &) const override {
-    return Error::make(Code::protocol, "unused");
-  }
 
   void script(Outcome<ReceivedBatch> answer) {
     std::lock_guard<std::mutex> lock(mutex);

@@ -1,6 +1,7 @@
 // Protocol layer: endpoints, JSON <-> structs (3.0 and 1.1), multipart.
 #include <catch2/catch.hpp>
 
+#include "protocol/dialect.hpp"
 #include "protocol/endpoints.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/multipart.hpp"
@@ -182,4 +183,53 @@ TEST_CASE("59 multipart bodies: activity part first, one file part each, closing
   CHECK(body.body == expected);
   auto no_activity = multipart_body({{"a.txt", "text/plain", "A"}}, nullptr, "x", "B");
   CHECK(no_activity.body.find("name=\"activity\"") == std::string::npos);
+}
+
+TEST_CASE("the dialects say what differs between 3.0 and 1.1", "[protocol][v1]") {
+  const Dialect &v3 = Dialect::of(ApiVersion::v3);
+  const Dialect &v1 = Dialect::of(ApiVersion::v1_1);
+  CHECK(v3.version() == ApiVersion::v3);
+  CHECK(v1.version() == ApiVersion::v1_1);
+
+  // Tokens: a Conversation object in 3.0, a JSON string in 1.1 (bound to the conversation asked for).
+  auto issued = v3.parse_token(R"({"conversationId":"c1","token":"t1","expires_in":1800})", "refresh token", "");
+  REQUIRE(issued);
+  CHECK(issued->token == "t1");
+  CHECK(issued->conversation_id == std::optional<std::string>("c1"));
+  CHECK(issued->expires_in == 1800);
+  auto missing = v3.parse_token(R"({"conversationId":"c1"})", "refresh token", "");
+  REQUIRE(!missing);
+  CHECK(missing.error().code == Code::protocol);
+  CHECK(missing.error().message == "refresh token: response has no token");
+  auto renewed = v1.parse_token(R"("t2")", "renew token", "c2");
+  REQUIRE(renewed);
+  CHECK(renewed->token == "t2");
+  CHECK(renewed->conversation_id == std::optional<std::string>("c2"));
+  CHECK(renewed->expires_in == 0);
+  CHECK(!v1.parse_token("not json", "generate token", ""));
+  CHECK(v1.generate_body(std::string("u"), std::nullopt, {}).empty());
+  CHECK(Json::parse(v3.generate_body(std::string("u"), std::nullopt, {}))["user"]["id"] == "u");
+  CHECK(v1.refresh_needs_conversation());
+  CHECK(!v3.refresh_needs_conversation());
+
+  // What 1.1 lacks.
+  CHECK(v3.has_stream());
+  CHECK(!v1.has_stream());
+  CHECK(v3.posts_return_ids());
+  CHECK(!v1.posts_return_ids());
+  CHECK(v3.has_end_activity());
+  CHECK(!v1.has_end_activity());
+  CHECK(v3.start_tells_new());
+  CHECK(!v1.start_tells_new());
+  CHECK(v3.start_takes_body());
+  CHECK(!v1.start_takes_body());
+
+  // A posted activity: as is in 3.0, a message in 1.1.
+  const Json activity = {{"type", "message"}, {"from", {{"id", "u1"}}}, {"text", "hi"}};
+  CHECK(v3.encode_activity(activity) == activity);
+  const Json message = v1.encode_activity(activity);
+  CHECK(message["from"] == "u1");
+  CHECK(message["text"] == "hi");
+  CHECK(std::string(v3.activity_media_type()) == "application/vnd.microsoft.activity");
+  CHECK(std::string(v1.activity_media_type()) == "application/vnd.microsoft.bot.message");
 }

@@ -46,10 +46,6 @@ class FunctionHost : public ReceiverHost {
   bool holds_token() const override { return false; }
   int token_expires_in_s() const override { return 0; }
   bool is_own_activity(const std::string &) const override { return false; }
-  bool is_v1() const override { return false; }
-  Outcome<ReceivedBatch> parse_batch(const std::string &) const override {
-    return Error::make(Code::protocol, "unused");
-  }
 
   int polls() const {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -11,7 +11,7 @@
 
 #include "error.hpp"
 #include "protocol/endpoints.hpp"
-#include "receive/receiver_host.hpp"
+#include "protocol/received.hpp"
 
 namespace directline::core::protocol {
 

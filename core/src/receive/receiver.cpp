@@ -26,6 +26,7 @@
 
 #include "net/runtime.hpp"
 #include "net/websocket.hpp"
+#include "protocol/messages.hpp"
 #include "receive/delivery_buffer.hpp"
 #include "retry.hpp"
 
@@ -213,7 +214,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     if (mode != Mode::idle) return;
     auto h = host.lock();
     if (!h) return fail(Error::make(Code::cancelled, "the conversation is gone"));
-    if (options.polling_only || h->is_v1()) {
+    if (options.polling_only) {
       stream_allowed = false;
       h.reset();
       return start_polling();
@@ -265,7 +266,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       fail(Error::make(Code::cancelled, "the conversation is gone"));
       return false;
     }
-    auto batch = h->parse_batch(text);
+    // Only 3.0 has a stream.
+    auto batch = protocol::parse_activity_set(text, protocol::ApiVersion::v3);
     if (!batch) {
       // Unreadable (e.g. nested too deep): drop the socket and catch up by
       // polling, which delivers the same activities or ends in DL_EPROTOCOL.

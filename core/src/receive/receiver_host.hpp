@@ -1,6 +1,7 @@
 // The seam between a conversation (REST operations, credentials) and its
 // receiver (stream/polling, de-duplication, watermark, refresh, reconnect).
-// Conversation implements ReceiverHost; the receiver owns no HTTP code.
+// Conversation implements ReceiverHost; the receiver owns no HTTP code and
+// parses stream frames itself (protocol/messages.hpp).
 #pragma once
 
 #include <optional>
@@ -8,29 +9,9 @@
 #include <vector>
 
 #include "error.hpp"
+#include "protocol/received.hpp"
 
 namespace directline::core {
-
-// One activity as received: the raw JSON text plus the fields the C API exposes.
-struct ReceivedActivity {
-  std::string json;  // verbatim JSON object as received (1.1: the message)
-  std::string id;
-  std::string type;
-  std::optional<std::string> text;
-  std::string from_id;
-  std::optional<std::string> reply_to_id;
-  // Streamed replies and sign-in cards (see protocol/agent.hpp).
-  std::optional<std::string> stream_id;
-  std::optional<std::string> stream_type;
-  int stream_sequence = 0;
-  std::optional<std::string> signin_url;
-};
-
-// A batch from GET activities (3.0 ActivitySet / 1.1 MessageSet) or a stream frame.
-struct ReceivedBatch {
-  std::vector<ReceivedActivity> activities;
-  std::optional<std::string> watermark;  // nullopt when null/missing: keep the previous one
-};
 
 struct ReconnectResult {
   std::optional<std::string> stream_url;  // nullopt: the service gave none (then poll)
@@ -49,9 +30,6 @@ class ReceiverHost {
   virtual bool holds_token() const = 0;          // false for a secret: never refresh
   virtual int token_expires_in_s() const = 0;    // 0 when unknown
   virtual bool is_own_activity(const std::string &id) const = 0;  // ids this conversation posted
-  virtual bool is_v1() const = 0;                // 1.1: polling only
-  // Parses a stream frame / GET body into a batch (protocol layer; no I/O).
-  virtual Outcome<ReceivedBatch> parse_batch(const std::string &json) const = 0;
 };
 
 }  // namespace directline::core
