@@ -43,7 +43,7 @@ fi
 # A plain program with only the jar on its classpath.
 SMOKE=$(mktemp -d)
 trap 'rm -rf "$SMOKE"' EXIT
-if javac -d "$SMOKE" -cp "$JAR" bindings/java/src/smoke/java/JarSmoke.java \
+if javac -d "$SMOKE" -cp "$JAR" tests/java/smoke/JarSmoke.java \
    && (cd "$SMOKE" && java -cp "$JAR:." JarSmoke "$DIRECTLINE_EMULATOR"); then
   pass
 else

@@ -1,7 +1,6 @@
 // The C++ wrapper (bindings/cpp/directline.hpp) against a real emulator process:
 // RAII ownership, Error fields, optional results, timeouts, close from another
 // thread, export/resume. Item numbers refer to docs/protocol.md section 6.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <directline.hpp>

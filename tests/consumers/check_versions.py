@@ -69,7 +69,7 @@ expect("tests/csharp version literal",
                  read("tests/csharp/BehaviourTests.cs")).group(1), version)
 expect("Java test version literal",
        re.search(r'assertEquals\("([^"]+)", DirectLineClient.libraryVersion\(\)\)',
-                 read("bindings/java/src/test/java/dev/directline/BehaviourTest.java")).group(1), version)
+                 read("tests/java/junit/dev/directline/BehaviourTest.java")).group(1), version)
 readme = read("README.md")
 for found in re.findall(r"DirectLine\.(\d+\.\d+\.\d+)\.nupkg|directline-(\d+\.\d+\.\d+)\.jar", readme):
     expect("README package name", found[0] or found[1], version)
