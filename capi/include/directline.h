@@ -12,9 +12,20 @@
  * - Output parameters come last. On failure *out is set to NULL.
  * - Handles (dl_client, dl_token, dl_conversation, dl_activity) are opaque;
  *   each has exactly one free function, which accepts NULL.
- * - "Borrowed" strings belong to the library and live as long as the handle
- *   they came from (unless the function says otherwise). "Owned" strings are
- *   returned through char ** and must be released with dl_string_free().
+ * - NULL handles: a free function does nothing, a getter returns NULL (or 0),
+ *   and a fallible function returns DL_EINVALID.
+ *   Nothing crashes on NULL.
+ * - "Borrowed" strings (const char * results) belong to the library and stay
+ *   valid, unchanged, as long as the handle they came from, even when the
+ *   value behind them moves on (a refreshed token is a new string; the old
+ *   pointer stays valid). Two exceptions, each said at its function:
+ *   dl_error_last() (until the next dl_ call on the thread) and
+ *   dl_conversation_watermark() (a per-thread copy, until the thread's next
+ *   call of it), because those values change while a handle lives and a
+ *   history of them would grow without bound. Static strings (versions,
+ *   result names) live for the process.
+ * - "Owned" strings are returned through char ** and must be released with
+ *   dl_string_free(), from any thread.
  * - Threads: a dl_client may be shared by any number of threads. A
  *   dl_conversation may be used from several threads at once. dl_token and
  *   dl_activity are immutable after creation and may be read from any thread.
@@ -434,7 +445,8 @@ DL_API int dl_conversation_is_ended(const dl_conversation *conversation);
 
 /**
  * The last non-null watermark seen by receiving; NULL before any. Returns a
- * copy valid until the next dl_ call on the calling thread.
+ * per-thread copy, valid until the calling thread calls this function again
+ * (copy it to keep it); other threads' calls never change it.
  */
 DL_API const char *dl_conversation_watermark(const dl_conversation *conversation);
 
