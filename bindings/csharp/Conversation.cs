@@ -193,8 +193,7 @@ namespace DirectLine
         /// StreamReplies), whose Text is the whole reply so far, then one whose IsFinal is true. A
         /// reply that is not streamed gives just the final update, and so does a polling
         /// conversation: chunks are "typing" activities, sent only over the live WebSocket stream,
-        /// which opens with the first receive (receive once before sending, e.g. the greeting, so
-        /// that none is missed).
+        /// which a post asking for a streamed reply opens before it goes out (so none is missed).
         /// <code>
         /// string sent = conversation.SendMessage(userId, "What is Direct Line?");
         /// foreach (ReplyUpdate update in conversation.StreamReply(sent, 30000))

@@ -459,6 +459,10 @@ DL_API const char *dl_conversation_watermark(const dl_conversation *conversation
  * (added when it has none; the rest of channelData is kept), and when the
  * service's answer is lost the client looks for that id in the conversation,
  * then reports the service's id, or sends it once more if it is not there.
+ * An activity asking for a streamed reply ("deliveryMode": "stream", also set
+ * by the stream_replies option) first opens the conversation's stream and
+ * waits for it (at most connect_timeout_ms): the reply's chunks are typing
+ * activities the service sends only to an open socket.
  */
 DL_API int dl_conversation_post_activity(dl_conversation *conversation, const char *activity_json,
                                          char **id_out);

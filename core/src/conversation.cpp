@@ -282,6 +282,13 @@ Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::
   if (client_->config().stream_replies && (*activity)["type"] == "message" &&
       !activity->contains("deliveryMode"))
     (*activity)["deliveryMode"] = "stream";
+  // A streamed reply's chunks are typing activities, which the service sends
+  // only to an open socket (never replayed), the first one before it answers
+  // the post: the stream must be open before the post goes out.
+  const auto mode = activity->find("deliveryMode");
+  if (mode != activity->end() && mode->is_string() && *mode == "stream" && client_->dialect().has_stream() &&
+      !client_->config().polling_only)
+    ensure_receiver()->start_and_wait_for_stream(client_->receiver_options().connect_timeout_ms);
   Outcome<std::optional<std::string>> result = std::optional<std::string>();
   if (ends && !client_->dialect().has_end_activity()) {
     // 1.1 has no endOfConversation: ending is local only.

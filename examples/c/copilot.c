@@ -117,8 +117,7 @@ int main(int argc, char **argv) {
         goto done;
     }
 
-    /* The greeting (our own event comes back first). Receiving also opens the
-       stream, which must be open before sending: chunks are never stored. */
+    /* The greeting (our own event comes back first). */
     while (!greeted && (activity = next_activity(conversation)) != NULL) {
         greeted = !dl_activity_is_own(activity) && same(dl_activity_type(activity), "message");
         if (greeted) printf("bot: %s\n", dl_activity_text(activity) ? dl_activity_text(activity) : "");

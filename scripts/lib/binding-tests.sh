@@ -4,7 +4,7 @@
 BUILD_DIR=$(realpath -m "${BUILD_DIR:-build}")
 # The project version (CMakeLists.txt project()), which names the jar and the nupkg.
 DL_VERSION=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
-# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by scripts/test-all.sh), else built here
+# The emulator: $DIRECTLINE_EMULATOR when set (e.g. by the ctest test that runs the script), else built here
 # (EMULATOR_TARGETS is then what to add to the build).
 EMULATOR_TARGETS=()
 if [ -n "${DIRECTLINE_EMULATOR:-}" ]; then

@@ -319,3 +319,33 @@ TEST_CASE("one conversation used from four threads at once", "[integration][v3][
   for (auto &s : ids) all.insert(s.begin(), s.end());
   CHECK(all.size() == 20);
 }
+
+TEST_CASE("a post asking for a streamed reply opens the stream first: no chunk is lost",
+          "[integration][v3][agent]") {
+  // The echo bot streams 3+ typing chunks 30 ms apart, then the final message. Typing is
+  // sent only to an open socket (never replayed), and nothing is received before the
+  // post: the post itself must have opened the stream.
+  Emulator emu;
+  auto client = make_client(emu);
+  auto conv = start(client.get());
+  char *id = nullptr;
+  REQUIRE(dl_conversation_post_activity(
+              conv.get(), R"({"type":"message","from":{"id":"u1"},"text":"hi","deliveryMode":"stream"})",
+              &id) == DL_OK);
+  dl_string_free(id);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the whole reply is sent meanwhile
+  int chunks = 0;
+  std::string final_text;
+  for (int i = 0; i < 20 && final_text.empty(); ++i) {
+    dl_activity *a = nullptr;
+    const int rc = dl_conversation_next_activity(conv.get(), 5000, &a);
+    INFO(last_message());
+    REQUIRE(rc == DL_OK);
+    ActivityPtr owned(a);
+    const char *type = dl_activity_stream_type(a);
+    if (std::string(dl_activity_type(a)) == "typing" && type) ++chunks;
+    if (type && std::string(type) == "final") final_text = dl_activity_text(a);
+  }
+  CHECK(final_text == "echo: hi");
+  CHECK(chunks >= 3);
+}

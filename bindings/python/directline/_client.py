@@ -597,10 +597,9 @@ class Conversation:
         reply so far, then one with ``final`` True holding the final message. A reply
         that is not streamed gives just the final update. A polling conversation
         (receive_mode ``"polling"``, 1.1) never sees the chunks, which travel only
-        over the live WebSocket stream: it gets the final update alone. For the same
-        reason, receive before sending (the greeting, or ``next_activity(timeout=0)``),
-        since the stream opens with the first receive: chunks sent before it opened are
-        missed (no text is lost, as each chunk holds the whole text so far)::
+        over the live WebSocket stream: it gets the final update alone. A post that
+        asks for a streamed reply opens the stream first (waiting for it up to the
+        connect timeout), so no chunk is missed::
 
             sent = conversation.send_message("What is Direct Line?")
             for update in conversation.stream_reply(sent, timeout=30):

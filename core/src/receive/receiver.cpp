@@ -93,6 +93,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   bool ended_delivered = false;
   bool room_wanted = false;  // fetching paused until the caller drains to half the limit
   bool refresh_posted = false;  // set before the receiver is shared
+  bool socket_open = false;     // a stream socket is open now
   std::atomic<bool> polling{false};  // in polling mode: a post brings the next poll forward
   std::optional<Error> terminal;
 
@@ -255,6 +256,15 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void on_stream_open() {
     socket_opened_at = Clock::now();
     socket_delivered = false;
+    set_socket_open(true);
+  }
+
+  void set_socket_open(bool open) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      socket_open = open;
+    }
+    if (open) changed.notify_all();
   }
 
   // Returns whether the socket should keep reading (false: the queue is full).
@@ -328,6 +338,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   }
 
   void on_stream_closed(const net::WsClosed &closed) {
+    set_socket_open(false);
     socket.reset();
     socket_paused = false;
     if (mode == Mode::stopped || closed.by_us) return;
@@ -441,6 +452,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     }
     mode = Mode::polling;
     polling.store(true, std::memory_order_relaxed);
+    changed.notify_all();  // nobody waits for a stream any more
     polling_since = Clock::now();
     poll_failures = 0;
     poll_now();
@@ -595,13 +607,27 @@ Receiver::Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
 
 Receiver::~Receiver() { close(); }
 
-Outcome<std::shared_ptr<const ReceivedActivity>> Receiver::next(int timeout_ms) {
+void Receiver::start_locked() {
   Impl &s = *impl_;
-  std::unique_lock<std::mutex> lock(s.mutex);
   if (!s.started && !s.closed) {
     s.started = true;
     asio::post(s.strand, [impl = impl_] { impl->begin(); });
   }
+}
+
+bool Receiver::start_and_wait_for_stream(int timeout_ms) {
+  Impl &s = *impl_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  start_locked();
+  return s.changed.wait_for(lock, milliseconds(timeout_ms > 0 ? timeout_ms : 0), [&] {
+    return s.socket_open || s.closed || s.terminal || s.polling.load(std::memory_order_relaxed);
+  }) && s.socket_open;
+}
+
+Outcome<std::shared_ptr<const ReceivedActivity>> Receiver::next(int timeout_ms) {
+  Impl &s = *impl_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  start_locked();
   // Pops one activity (mutex held); wakes fetching once half the queue is taken.
   auto take = [&]() -> std::shared_ptr<const ReceivedActivity> {
     auto activity = s.buffer.pop();

@@ -46,6 +46,11 @@ class Receiver {
   // Starts receiving on the first call. timeout_ms: 0 = no wait, -1 = forever.
   // Errors: timeout (nothing in time), ended, cancelled, or the terminal error.
   Outcome<std::shared_ptr<const ReceivedActivity>> next(int timeout_ms);
+  // Starts receiving now without taking anything, and waits (at most
+  // timeout_ms) until the stream is open, or receiving polls, ends or closes:
+  // for a post whose reply comes as typing chunks, which the service sends
+  // only to an open socket. True when the stream is open.
+  bool start_and_wait_for_stream(int timeout_ms);
   std::optional<std::string> watermark() const;  // last non-null watermark delivered to the caller
   bool ended() const;
   // For export/resume when the caller stopped inside a batch: the ids already
@@ -60,6 +65,7 @@ class Receiver {
   void close();  // wakes all waiters (cancelled); idempotent
 
  private:
+  void start_locked();  // impl_->mutex held
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };

@@ -176,8 +176,8 @@ public final class Conversation implements AutoCloseable {
    * far, then one whose {@link ReplyUpdate#isFinal()} is true. A reply that is
    * not streamed gives just the final update, and so does a polling
    * conversation: chunks are "typing" activities, sent only over the live
-   * WebSocket stream, which opens with the first receive (receive once before
-   * sending, e.g. the greeting, so that none is missed).
+   * WebSocket stream, which a post asking for a streamed reply opens before it
+   * goes out (so none is missed).
    *
    * <pre>{@code
    * String sent = conversation.sendMessage(userId, "What is Direct Line?");
