@@ -149,6 +149,11 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     attached_ = service_->attach_stream(grant_, self);
     if (log_enabled(LogLevel::debug))
       log(LogLevel::debug, "stream ", attached_ ? "attached" : "refused (collision)", " from ", grant_.replay_from);
+    // A socket whose close has begun no longer owns the conversation's stream: detached
+    // before the close reply goes out, so a client that reconnects at once meets no collision.
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::close) detach();
+    });
     ws_.async_accept(request_, [self](beast::error_code ec) {
       self->request_ = {};
       if (ec) return self->finish();
@@ -201,6 +206,7 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     auto self = this->shared_from_this();
     if (item.is_close) {
       close_started_ = true;
+      detach();
       if (log_enabled(LogLevel::debug)) log(LogLevel::debug, "stream closing with ", item.code);
       websocket::close_reason reason;
       reason.code = item.code;
@@ -226,12 +232,18 @@ class WsSession : public StreamSink, public std::enable_shared_from_this<WsSessi
     });
   }
 
+  void detach() {
+    if (!attached_) return;
+    attached_ = false;
+    service_->detach_stream(*grant_.conversation, this);
+  }
+
   void finish() {
     if (finished_) return;
     finished_ = true;
     if (log_enabled(LogLevel::debug)) log(LogLevel::debug, "stream finished after ", activity_frames_, " frames");
     timer_.cancel();
-    if (attached_) service_->detach_stream(*grant_.conversation, this);
+    detach();
     beast::error_code ec;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
     beast::get_lowest_layer(ws_).close();
