@@ -2,9 +2,7 @@
 
 #include <chrono>
 #include <ctime>
-#include <deque>
 #include <thread>
-#include <unordered_set>
 
 #include "conversation.hpp"
 #include "log.hpp"

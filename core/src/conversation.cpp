@@ -128,7 +128,6 @@ std::optional<std::string> Conversation::watermark() const {
   return start_watermark_;
 }
 
-
 void Conversation::remember_own(const std::string &id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!own_ids_.insert(id).second) return;
