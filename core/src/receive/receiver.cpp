@@ -94,6 +94,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   bool room_wanted = false;  // fetching paused until the caller drains to half the limit
   bool refresh_posted = false;  // set before the receiver is shared
   bool socket_open = false;     // a stream socket is open now
+  bool transport_stopped = false;  // ended, failed or closed: no stream will open
   std::atomic<bool> polling{false};  // in polling mode: a post brings the next poll forward
   std::optional<Error> terminal;
 
@@ -451,7 +452,12 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
       socket.reset();
     }
     mode = Mode::polling;
-    polling.store(true, std::memory_order_relaxed);
+    {
+      // Under the lock, so a thread about to wait for the stream sees it, or is woken.
+      std::lock_guard<std::mutex> lock(mutex);
+      polling.store(true, std::memory_order_relaxed);
+      socket_open = false;
+    }
     changed.notify_all();  // nobody waits for a stream any more
     polling_since = Clock::now();
     poll_failures = 0;
@@ -569,6 +575,12 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   void stop_transport() {
     mode = Mode::stopped;
     polling.store(false, std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      socket_open = false;
+      transport_stopped = true;
+    }
+    changed.notify_all();
     ++epoch;
     on_room = nullptr;
     step_timer.cancel();
@@ -620,7 +632,8 @@ bool Receiver::start_and_wait_for_stream(int timeout_ms) {
   std::unique_lock<std::mutex> lock(s.mutex);
   start_locked();
   return s.changed.wait_for(lock, milliseconds(timeout_ms > 0 ? timeout_ms : 0), [&] {
-    return s.socket_open || s.closed || s.terminal || s.polling.load(std::memory_order_relaxed);
+    return s.socket_open || s.transport_stopped || s.closed || s.terminal ||
+           s.polling.load(std::memory_order_relaxed);
   }) && s.socket_open;
 }
 
