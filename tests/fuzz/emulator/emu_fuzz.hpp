@@ -1,23 +1,15 @@
-// Shared by the emulator's libFuzzer targets: a broken invariant aborts with a message, which
-// libFuzzer records like any crash.
+// Shared by the emulator's libFuzzer targets, on top of the library targets' support
+// (FUZZ_CHECK: a broken invariant aborts with a message, recorded like any crash).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#define EMU_CHECK(condition)                                                              \
-  do {                                                                                    \
-    if (!(condition)) {                                                                   \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                       \
-    }                                                                                     \
-  } while (0)
+#include "../fuzz_support.hpp"  // FUZZ_CHECK
 
 namespace emu_fuzz {
 

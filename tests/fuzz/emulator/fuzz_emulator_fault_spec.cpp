@@ -7,14 +7,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dlemu::FaultRule rule;
   std::string error;
   if (!dlemu::parse_fault_spec(emu_fuzz::view(data, size), rule, error)) {
-    EMU_CHECK(!error.empty());
+    FUZZ_CHECK(!error.empty());
     return 0;
   }
-  EMU_CHECK(rule.status >= 100 && rule.status <= 599);
-  EMU_CHECK(rule.delay_ms >= 0 && rule.delay_ms <= 600000);
-  EMU_CHECK(rule.retry_after_s >= 0 && rule.retry_after_s <= 86400);
-  EMU_CHECK(rule.rate >= 0.0 && rule.rate <= 1.0);
-  EMU_CHECK(rule.times >= -1 && rule.after >= 0);
+  FUZZ_CHECK(rule.status >= 100 && rule.status <= 599);
+  FUZZ_CHECK(rule.delay_ms >= 0 && rule.delay_ms <= 600000);
+  FUZZ_CHECK(rule.retry_after_s >= 0 && rule.retry_after_s <= 86400);
+  FUZZ_CHECK(rule.rate >= 0.0 && rule.rate <= 1.0);
+  FUZZ_CHECK(rule.times >= -1 && rule.after >= 0);
   dlemu::FaultInjector faults(1);
   faults.add(rule);
   for (const char *route : {"generate", "stream", "post-activity", "agent-token", "any"})

@@ -28,13 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const std::string base = ctx.public_base(request, websocket);
     const std::string scheme = websocket ? (request.tls ? "wss://" : "ws://")
                                          : (request.tls ? "https://" : "http://");
-    EMU_CHECK(base.rfind(scheme, 0) == 0);
+    FUZZ_CHECK(base.rfind(scheme, 0) == 0);
     const std::string host = base.substr(scheme.size());
-    EMU_CHECK(host == "127.0.0.1:8080" || host == dlemu::trim(emu_fuzz::view(data + 1, size - 1)));
-    EMU_CHECK(!host.empty() && host.size() <= 255);
+    FUZZ_CHECK(host == "127.0.0.1:8080" || host == dlemu::trim(emu_fuzz::view(data + 1, size - 1)));
+    FUZZ_CHECK(!host.empty() && host.size() <= 255);
     for (char c : host)
-      EMU_CHECK(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".-_:[]").find(c) != std::string_view::npos);
-    EMU_CHECK(emu_fuzz::valid_json(dlemu::dump_json(dlemu::json{{"streamUrl", base}})));
+      FUZZ_CHECK(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".-_:[]").find(c) != std::string_view::npos);
+    FUZZ_CHECK(emu_fuzz::valid_json(dlemu::dump_json(dlemu::json{{"streamUrl", base}})));
   }
   return 0;
 }

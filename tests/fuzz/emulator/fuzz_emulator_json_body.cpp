@@ -9,12 +9,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string_view body = emu_fuzz::view(data, size);
   dlemu::json parsed;
   if (auto error = dlemu::parse_json_body(body, parsed, dlemu::ApiVersion::v3)) {
-    EMU_CHECK(error->res.result_int() == 400);
-    EMU_CHECK(emu_fuzz::valid_json(error->res.body()));
+    FUZZ_CHECK(error->res.result_int() == 400);
+    FUZZ_CHECK(emu_fuzz::valid_json(error->res.body()));
     auto v1 = dlemu::parse_json_body(body, parsed, dlemu::ApiVersion::v1);
-    EMU_CHECK(v1 && emu_fuzz::valid_json(v1->res.body()));
+    FUZZ_CHECK(v1 && emu_fuzz::valid_json(v1->res.body()));
     return 0;
   }
-  EMU_CHECK(directline::json_limits::within_depth(dlemu::dump_json(parsed)));
+  FUZZ_CHECK(directline::json_limits::within_depth(dlemu::dump_json(parsed)));
   return 0;
 }

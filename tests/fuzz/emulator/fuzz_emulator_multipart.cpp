@@ -11,13 +11,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   (void)dlemu::header_param(content_type, "filename");
   auto boundary = dlemu::multipart_boundary(content_type);
   if (!boundary) return 0;
-  EMU_CHECK(!boundary->empty() && boundary->size() <= 200);
+  FUZZ_CHECK(!boundary->empty() && boundary->size() <= 200);
   std::vector<dlemu::FormPart> parts;
   if (!dlemu::parse_multipart(rest, *boundary, parts)) return 0;
-  EMU_CHECK(parts.size() <= 65);
+  FUZZ_CHECK(parts.size() <= 65);
   for (const auto &part : parts) {
-    EMU_CHECK(part.data.size() <= rest.size());
-    EMU_CHECK(rest.find(part.data) != std::string_view::npos);
+    FUZZ_CHECK(part.data.size() <= rest.size());
+    FUZZ_CHECK(rest.find(part.data) != std::string_view::npos);
   }
   return 0;
 }

@@ -27,10 +27,10 @@ dlemu::Options make_options() {
 
 void check_answer(const dlemu::Outcome &out) {
   const unsigned status = out.res.result_int();
-  EMU_CHECK(status >= 100 && status <= 599);
+  FUZZ_CHECK(status >= 100 && status <= 599);
   auto type = out.res.find(http::field::content_type);
   if (type != out.res.end() && type->value().rfind("application/json", 0) == 0)
-    EMU_CHECK(emu_fuzz::valid_json(out.res.body()));
+    FUZZ_CHECK(emu_fuzz::valid_json(out.res.body()));
 }
 }  // namespace
 
@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // Streamed replies and zero delays run on the io_context; longer delays never fire here.
     for (int i = 0; i < 64 && io.poll() > 0; ++i) {
     }
-    EMU_CHECK(answers <= 1);
+    FUZZ_CHECK(answers <= 1);
   }
   return 0;
 }

@@ -20,16 +20,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string_view target = emu_fuzz::view(data + 1, size - 1);
   request.msg.target(target);
   dlemu::route_request(request);
-  EMU_CHECK(request.path.size() <= target.size());
+  FUZZ_CHECK(request.path.size() <= target.size());
   if (request.route.id != dlemu::RouteId::none) {
-    for (const auto &param : request.route.params) EMU_CHECK(!param.empty());
-    EMU_CHECK(request.route.allow.empty());
+    for (const auto &param : request.route.params) FUZZ_CHECK(!param.empty());
+    FUZZ_CHECK(request.route.allow.empty());
   }
-  for (const auto &[key, value] : request.query) EMU_CHECK(key.size() + value.size() <= target.size());
+  for (const auto &[key, value] : request.query) FUZZ_CHECK(key.size() + value.size() <= target.size());
   std::optional<uint64_t> watermark;
   if (dlemu::parse_watermark(request.query, watermark) && watermark)
-    EMU_CHECK(request.query.at("watermark").find_first_not_of("0123456789") == std::string::npos);
-  EMU_CHECK(dlemu::url_decode(dlemu::url_encode(target), false) == target);
-  EMU_CHECK(dlemu::url_decode(dlemu::url_encode(target), true) == target);
+    FUZZ_CHECK(request.query.at("watermark").find_first_not_of("0123456789") == std::string::npos);
+  FUZZ_CHECK(dlemu::url_decode(dlemu::url_encode(target), false) == target);
+  FUZZ_CHECK(dlemu::url_decode(dlemu::url_encode(target), true) == target);
   return 0;
 }

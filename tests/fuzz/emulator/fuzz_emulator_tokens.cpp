@@ -10,10 +10,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string_view text = emu_fuzz::view(data, size);
   std::string decoded;
   if (dlemu::base64url_decode(text, decoded))
-    EMU_CHECK(dlemu::base64url_encode(decoded.data(), decoded.size()) == text);
+    FUZZ_CHECK(dlemu::base64url_encode(decoded.data(), decoded.size()) == text);
 
   dlemu::TokenClaims claims;
-  EMU_CHECK(authority.verify(text, 0, claims) == dlemu::TokenCheck::invalid);
+  FUZZ_CHECK(authority.verify(text, 0, claims) == dlemu::TokenCheck::invalid);
 
   std::string_view rest = text;
   dlemu::TokenClaims in;
@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string token = authority.issue(in);
   dlemu::TokenClaims out;
   if (token.size() <= 4096) {
-    EMU_CHECK(authority.verify(token, 1, out) == dlemu::TokenCheck::ok);
-    EMU_CHECK(out.conversation_id == in.conversation_id && out.user_id == in.user_id &&
+    FUZZ_CHECK(authority.verify(token, 1, out) == dlemu::TokenCheck::ok);
+    FUZZ_CHECK(out.conversation_id == in.conversation_id && out.user_id == in.user_id &&
               out.user_name == in.user_name && out.replay_from == in.replay_from &&
               out.kind == in.kind);
   }
