@@ -5,7 +5,7 @@
 #            ABI, examples, CLI, the emulator's conformance suite, the official JS
 #            peers, the Python wheel (with Locust), Java, C#, a short fuzz run;
 #   asan     ASan+UBSan over the library's C/C++ suites;
-#   tsan     ThreadSanitizer over the receive suites;
+#   tsan     ThreadSanitizer over the receive suites and the core unit tests;
 #   cpprest  the integration suite against the cpprestsdk HTTP backend.
 # Ends with "N passed, N failed", summed from ctest's JUnit reports.
 set -uo pipefail

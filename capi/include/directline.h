@@ -238,7 +238,9 @@ typedef struct dl_client_options {
     int allow_insecure_http;     /**< nonzero permits http:// and ws:// to non-loopback hosts */
     int receive_mode;            /**< dl_receive_mode */
     int polling_interval_ms;     /**< 0: 1000 */
-    int disable_auto_refresh;    /**< nonzero: conversations do not refresh their token */
+    int disable_auto_refresh;    /**< nonzero: conversations do not refresh their token. Otherwise
+                                      a token is refreshed at half of each lifetime, receiving or
+                                      not; once it cannot be, next_activity returns DL_ETOKEN_EXPIRED */
     /* version 2 (0.2) */
     int stream_replies;          /**< nonzero: every posted message asks for a streamed reply
                                       ("deliveryMode": "stream") unless it sets deliveryMode */
@@ -512,7 +514,10 @@ DL_API int dl_conversation_get_activities(dl_conversation *conversation, const c
  */
 DL_API int dl_conversation_reconnect(dl_conversation *conversation, const char *watermark);
 
-/** Refreshes the conversation's token now. DL_EINVALID if it holds a secret only. */
+/**
+ * Refreshes the conversation's token now. DL_EINVALID if it holds a secret only.
+ * The automatic refresh (at half of each lifetime) then counts from the new token.
+ */
 DL_API int dl_conversation_refresh_token(dl_conversation *conversation);
 
 /** Hands in a token refreshed or renewed elsewhere; used for every later call. */

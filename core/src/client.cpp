@@ -76,7 +76,6 @@ ReceiverOptions Client::receiver_options() const {
   ReceiverOptions o;
   o.polling_only = config_.polling_only || !dialect().has_stream();
   o.polling_interval_ms = config_.polling_interval_ms;
-  o.auto_refresh = config_.auto_refresh;
   o.retry_base_delay_ms = config_.retry.base_delay_ms;
   o.reconnect_base_delay_ms = config_.reconnect_base_delay_ms;
   o.reconnect_max_delay_ms = config_.reconnect_max_delay_ms;

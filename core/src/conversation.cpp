@@ -63,15 +63,40 @@ Conversation::Conversation(std::shared_ptr<Client> client, Init init)
     : client_(std::move(client)),
       id_(std::move(init.id)),
       is_new_(init.is_new),
-      credentials_(std::move(init.secret), std::move(init.token), init.expires_in, std::move(init.stream_url)) {
+      credentials_(std::make_shared<Credentials>(
+          std::move(init.secret), std::move(init.token), init.expires_in, std::move(init.stream_url),
+          // The client, not the conversation: a refresh in flight must not keep the conversation alive.
+          [client = client_, id = id_, cancel = cancel_](const std::string &token) {
+            return client->refresh_token(token, id, cancel);
+          })) {
   start_watermark_ = std::move(init.watermark);
   skip_ids_ = std::move(init.skip_ids);
 }
 
 std::shared_ptr<Conversation> Conversation::create(std::shared_ptr<Client> client, Init init) {
   auto conversation = std::make_shared<Conversation>(std::move(client), std::move(init));
-  conversation->ensure_receiver();  // schedules token refresh; opens nothing yet
+  conversation->ensure_receiver();  // opens nothing yet; there to be told if the token lapses
+  if (conversation->client_->config().auto_refresh) {
+    conversation->credentials_->keep_fresh(
+        [weak = std::weak_ptr<Conversation>(conversation)](const Error &error) {
+          if (auto c = weak.lock()) c->token_lapsed(error);
+        },
+        conversation->client_->config().retry.base_delay_ms);
+  }
   return conversation;
+}
+
+void Conversation::mark_ended() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+  }
+  credentials_->stop();  // an ended conversation's token is of no more use
+}
+
+void Conversation::token_lapsed(const Error &error) {
+  log(LogLevel::warn, std::string("conversation token could not be refreshed: ") + error.message);
+  ensure_receiver()->fail(error);
 }
 
 std::shared_ptr<Receiver> Conversation::ensure_receiver() {
@@ -100,6 +125,7 @@ void Conversation::notify_posted() {
 }
 
 Conversation::~Conversation() {
+  credentials_->stop();
   std::shared_ptr<Receiver> receiver;
   {
     std::lock_guard<std::mutex> lock(receiver_mu_);
@@ -186,8 +212,7 @@ Outcome<std::optional<std::string>> Conversation::send_once(const std::string &o
     // After the bot's endOfConversation the service refuses posts (403 NotAllowed).
     if (e.http_status == 403 && e.service_code == "NotAllowed") {
       e.code = Code::ended;
-      std::lock_guard<std::mutex> lock(mu_);
-      ended_ = true;
+      mark_ended();
       return e;
     }
     if (!ambiguous) return e;
@@ -291,8 +316,7 @@ Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::
   Outcome<std::optional<std::string>> result = std::optional<std::string>();
   if (ends && !client_->dialect().has_end_activity()) {
     // 1.1 has no endOfConversation: ending is local only.
-    std::lock_guard<std::mutex> lock(mu_);
-    ended_ = true;
+    mark_ended();
     return std::optional<std::string>();
   }
   if (!client_->dialect().posts_return_ids()) {
@@ -306,10 +330,7 @@ Outcome<std::optional<std::string>> Conversation::post_built_activity(protocol::
   } else {
     result = post_activity_json("post activity", std::move(*activity));
   }
-  if (result && ends) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ended_ = true;
-  }
+  if (result && ends) mark_ended();
   if (result) notify_posted();
   return result;
 }
@@ -408,8 +429,8 @@ Outcome<ReconnectResult> Conversation::reconnect(const std::optional<std::string
   if (!response) return response.error();
   auto info = protocol::parse_conversation(response->body);
   if (!info) return info.error();
-  if (info->token) credentials_.issued(*info->token, info->expires_in);
-  credentials_.set_stream_url(info->stream_url);
+  if (info->token) credentials_->issued(*info->token, info->expires_in);
+  credentials_->set_stream_url(info->stream_url);
   ReconnectResult result;
   result.stream_url = info->stream_url;
   return result;
@@ -421,20 +442,9 @@ Status Conversation::reconnect_now(const std::optional<std::string> &watermark) 
   return ok_status();
 }
 
-Status Conversation::refresh_token() {
-  auto current = credentials_.refreshable_token();
-  if (!current)
-    return Error::make(Code::invalid, "the conversation holds a secret, not a token; nothing to refresh");
-  auto refreshed = client_->refresh_token(*current, id_, cancel_);
-  if (!refreshed) return refreshed.error();
-  credentials_.issued(refreshed->token, refreshed->expires_in);
-  log(LogLevel::debug, "conversation token refreshed");
-  return ok_status();
-}
-
 Status Conversation::set_token(const std::string &token) {
   if (auto st = check_credential(token, "token"); !st) return st;
-  credentials_.use_token(token);  // from now on the token authenticates
+  credentials_->use_token(token);  // from now on the token authenticates
   return ok_status();
 }
 
@@ -462,6 +472,7 @@ void Conversation::close() {
     closed_ = true;
   }
   cancel_->cancel();  // requests in flight and retry waits end now
+  credentials_->stop();
   std::shared_ptr<Receiver> receiver;
   {
     std::lock_guard<std::mutex> lock(receiver_mu_);
@@ -490,16 +501,12 @@ Outcome<std::string> Conversation::export_state() const {
       ids.erase(ids.begin(), ids.end() - static_cast<std::ptrdiff_t>(protocol::kMaxStateDeliveredIds));
     state.delivered_ids = std::move(ids);
   }
-  state.token = credentials_.token();
-  state.expires_in = credentials_.expires_in();
+  state.token = credentials_->token();
+  state.expires_in = credentials_->expires_in();
   return protocol::state_to_json(state);
 }
 
-std::optional<std::string> Conversation::stream_url() const { return credentials_.stream_url(); }
-
-bool Conversation::holds_token() const { return credentials_.holds_token(); }
-
-int Conversation::token_expires_in_s() const { return credentials_.refresh_lifetime_s(); }
+std::optional<std::string> Conversation::stream_url() const { return credentials_->stream_url(); }
 
 bool Conversation::is_own_activity(const std::string &id) const {
   std::lock_guard<std::mutex> lock(mu_);

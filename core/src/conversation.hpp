@@ -1,5 +1,6 @@
-// One conversation: its id, its credentials (credentials.hpp), the REST
-// operations, and the ReceiverHost side the receiver calls back into. Thread-safe. Always held in
+// One conversation: its id, its credentials (credentials.hpp: who it
+// authenticates as, and keeping a token fresh), the REST operations, and the
+// ReceiverHost side the receiver calls back into. Thread-safe. Always held in
 // a shared_ptr (the receiver keeps a weak_ptr).
 #pragma once
 
@@ -35,9 +36,9 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
     std::vector<std::string> skip_ids;       // already delivered after `watermark` (resume)
   };
 
-  // The way to make one: also creates the receiver, so token refresh runs from
-  // the start even if the caller never receives (receiving starts at the first
-  // next_activity).
+  // The way to make one: starts keeping a token fresh (the client's
+  // auto_refresh) whether or not the caller ever receives, and creates the
+  // receiver, which opens nothing until the first next_activity.
   static std::shared_ptr<Conversation> create(std::shared_ptr<Client> client, Init init);
 
   Conversation(std::shared_ptr<Client> client, Init init);
@@ -45,9 +46,10 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
 
   // Stable borrowed strings (valid for the object's life).
   const char *id_cstr() const { return id_.c_str(); }
-  const char *token_cstr() const { return credentials_.token_cstr(); }            // nullptr if none
-  const char *stream_url_cstr() const { return credentials_.stream_url_cstr(); }  // nullptr if none
-  int expires_in() const { return credentials_.expires_in(); }
+  const char *token_cstr() const { return credentials_->token_cstr(); }            // nullptr if none
+  const char *stream_url_cstr() const { return credentials_->stream_url_cstr(); }  // nullptr if none
+  int expires_in() const { return credentials_->expires_in(); }
+  const Credentials &credentials() const { return *credentials_; }
   // The user id of dl_start_conversation_with (nullptr when none); set once, before sharing.
   const char *user_id_cstr() const { return user_id_.empty() ? nullptr : user_id_.c_str(); }
   void set_user_id(std::string user_id) { user_id_ = std::move(user_id); }
@@ -67,6 +69,7 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   Outcome<std::string> get_activities(const std::optional<std::string> &watermark);
   Status reconnect_now(const std::optional<std::string> &watermark);
   Status set_token(const std::string &token);
+  Status refresh_token() { return credentials_->refresh(); }
 
   // Receiving (starts on the first call).
   Outcome<std::shared_ptr<const ReceivedActivity>> next_activity(int timeout_ms);
@@ -79,20 +82,19 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   // ReceiverHost
   Outcome<ReconnectResult> reconnect(const std::optional<std::string> &watermark) override;
   Outcome<ReceivedBatch> poll(const std::optional<std::string> &watermark) override;
-  Status refresh_token() override;
   std::optional<std::string> stream_url() const override;
-  bool holds_token() const override;
-  int token_expires_in_s() const override;
   bool is_own_activity(const std::string &id) const override;
   // dl_activity_is_own: by id (3.0), or on 1.1 (no ids returned by posts) by a
   // `from` id this conversation posted with.
   bool is_own(const ReceivedActivity &activity) const;
 
  private:
-  std::string auth_credential() const { return credentials_.auth(); }
+  std::string auth_credential() const { return credentials_->auth(); }
   void remember_own(const std::string &id);
   void remember_own_from(const std::string &from_id);  // 1.1
   std::shared_ptr<Receiver> ensure_receiver();
+  void token_lapsed(const Error &error);  // the token can no longer be refreshed
+  void mark_ended();                      // the service or the caller ended it
   void notify_posted();
   HttpRequest request(const char *method, std::string url) const;
   // Sends a request that must reach the service exactly once (post, upload).
@@ -117,7 +119,7 @@ class Conversation final : public ReceiverHost, public std::enable_shared_from_t
   std::string user_id_;
   const std::shared_ptr<net::Cancellation> cancel_ = std::make_shared<net::Cancellation>();
 
-  Credentials credentials_;
+  const std::shared_ptr<Credentials> credentials_;
 
   mutable std::mutex mu_;
   bool ended_ = false;

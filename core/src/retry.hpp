@@ -1,10 +1,11 @@
 // The project's one backoff (exponential, full jitter, Retry-After as a
 // floor), and the retry policy built on it for idempotent calls (GETs) and
 // token calls (generate, refresh), bounded by max attempts and a total
-// deadline. Stream reconnects, polling and token refresh in the receiver use
-// the same backoff. Requests that must not reach the service twice (start,
-// post activity, upload) are retried only when the transport proves nothing
-// was sent; the conversation settles the ambiguous rest (conversation.cpp).
+// deadline. Stream reconnects and polling (receive/) and the token refresh
+// schedule (credentials.hpp) use the same backoff. Requests that must not
+// reach the service twice (start, post activity, upload) are retried only
+// when the transport proves nothing was sent; the conversation settles the
+// ambiguous rest (conversation.cpp).
 #pragma once
 
 #include <chrono>

@@ -36,6 +36,32 @@ TEST_CASE("test_85_token_refreshed_during_a_long_stream_without_loss", "[stream]
   dl_string_free(posted);
 }
 
+TEST_CASE("test_85_a_token_that_can_no_longer_be_refreshed_ends_receiving_with_token_expired",
+          "[stream][token]") {
+  // Tokens live 4 s, so the first refresh comes at about 2 s. The service's
+  // clock jumps past the token's expiry first: that refresh gets 403
+  // TokenExpired, and receiving ends with it although the socket is healthy.
+  dltest::EmulatorProcess emulator({"--admin", "--token-ttl", "4"});
+  auto client = make_client(emulator);
+  auto conversation = start_with_token(client.get());
+  const std::string id = dl_conversation_id(conversation.get());
+  bot_sends(emulator, id, 1, "before");
+  REQUIRE(receive_bot_texts(conversation.get(), 1, "before", seconds(10)).matching.size() == 1);
+  admin_post(emulator, "/admin/clock", "{\"advance_seconds\":60}");
+  const auto started = steady_clock::now();
+  int rc = DL_OK;
+  while (rc == DL_OK && steady_clock::now() - started < seconds(15)) {
+    dl_activity *activity = nullptr;
+    rc = dl_conversation_next_activity(conversation.get(), 15000, &activity);
+    dl_activity_free(activity);
+  }
+  CHECK(rc == DL_ETOKEN_EXPIRED);
+  CHECK(steady_clock::now() - started < seconds(5));
+  const dl_error *e = dl_error_last();
+  CHECK(std::string(e->message ? e->message : "").find(dl_conversation_token(conversation.get())) ==
+        std::string::npos);
+}
+
 TEST_CASE("test_10_86_expired_token_on_reconnect_is_terminal_token_expired", "[stream][token]") {
   dltest::EmulatorProcess emulator({"--admin"});
   ClientSettings settings;

@@ -1,6 +1,6 @@
 // The Receiver's state machine driven by a scripted host (no sockets): polling
 // through transient errors, terminal errors, end of conversation, close
-// waking waiters, and token refresh timing.
+// waking waiters, and a terminal error handed in from outside (a lapsed token).
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -21,11 +21,6 @@ class ScriptedHost : public ReceiverHost {
   // Each poll takes the next scripted answer; when none is left: empty batch.
   std::deque<Outcome<ReceivedBatch>> polls;
   std::vector<std::optional<std::string>> poll_watermarks;
-  std::atomic<int> refreshes{0};
-  std::vector<steady_clock::time_point> refresh_times;
-  bool token = false;
-  int expires_in = 0;
-  Status refresh_answer = ok_status();
   mutable std::mutex mutex;
 
   Outcome<ReconnectResult> reconnect(const std::optional<std::string> &) override {
@@ -39,15 +34,7 @@ class ScriptedHost : public ReceiverHost {
     polls.pop_front();
     return next;
   }
-  Status refresh_token() override {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++refreshes;
-    refresh_times.push_back(steady_clock::now());
-    return refresh_answer;
-  }
   std::optional<std::string> stream_url() const override { return std::nullopt; }
-  bool holds_token() const override { return token; }
-  int token_expires_in_s() const override { return expires_in; }
   bool is_own_activity(const std::string &id) const override { return id.rfind("own", 0) == 0; }
 
   void script(Outcome<ReceivedBatch> answer) {
@@ -200,41 +187,36 @@ TEST_CASE("next_times_out_when_nothing_arrives") {
   CHECK(receiver.next(0).error().code == Code::timeout);
 }
 
-TEST_CASE("test_85_token_refreshed_at_half_life_never_for_a_secret") {
-  SECTION("token") {
-    auto host = std::make_shared<ScriptedHost>();
-    host->token = true;
-    host->expires_in = 2;  // refresh about every second
-    const auto created = steady_clock::now();
-    Receiver receiver(host, fast_polling(), std::nullopt);
-    std::this_thread::sleep_for(milliseconds(2300));
-    std::lock_guard<std::mutex> lock(host->mutex);
-    REQUIRE(host->refresh_times.size() >= 2);
-    CHECK(host->refresh_times[0] - created >= milliseconds(900));
-    CHECK(host->refresh_times[0] - created < milliseconds(1500));
-  }
-  SECTION("secret") {
-    auto host = std::make_shared<ScriptedHost>();
-    host->token = false;
-    host->expires_in = 2;
-    Receiver receiver(host, fast_polling(), std::nullopt);
-    std::this_thread::sleep_for(milliseconds(1300));
-    CHECK(host->refreshes == 0);
-  }
+TEST_CASE("a_terminal_error_from_outside_comes_after_the_queued_activities") {
+  auto host = std::make_shared<ScriptedHost>();
+  host->script(page(1, 2));
+  Receiver receiver(host, fast_polling(), std::nullopt);
+  auto first = receiver.next(5000);
+  REQUIRE(first.ok());
+  Error lapsed = http_error(Code::token_expired, 403);
+  receiver.fail(lapsed);
+  receiver.fail(http_error(Code::not_found, 404));  // the first terminal error wins
+  auto second = receiver.next(5000);
+  REQUIRE(second.ok());
+  CHECK(second.value()->id == "conv|2");
+  auto third = receiver.next(5000);
+  REQUIRE_FALSE(third.ok());
+  CHECK(third.error().code == Code::token_expired);
+  std::this_thread::sleep_for(milliseconds(100));  // a poll in flight when it failed may finish
+  const std::size_t polls = host->polls_made();
+  std::this_thread::sleep_for(milliseconds(300));  // six polling intervals
+  CHECK(host->polls_made() == polls);  // receiving stopped
 }
 
-TEST_CASE("test_85_refresh_failing_until_expiry_surfaces_token_expired") {
+TEST_CASE("a_terminal_error_before_receiving_starts_is_returned_at_once") {
   auto host = std::make_shared<ScriptedHost>();
-  host->token = true;
-  host->expires_in = 1;
-  host->refresh_answer = http_error(Code::server, 500);
-  auto options = fast_polling();
-  options.retry_base_delay_ms = 50;
-  Receiver receiver(host, options, std::nullopt);
+  Receiver receiver(host, fast_polling(), std::nullopt);
+  receiver.fail(http_error(Code::token_expired, 403));
   auto next = receiver.next(5000);
   REQUIRE_FALSE(next.ok());
   CHECK(next.error().code == Code::token_expired);
-  CHECK(host->refreshes >= 2);  // retried before giving up
+  std::this_thread::sleep_for(milliseconds(150));
+  CHECK(host->polls_made() == 0);
 }
 
 TEST_CASE("host_gone_cancels_instead_of_hanging") {

@@ -92,7 +92,7 @@ TEST_CASE("16 start with a secret: Bearer secret, 201 new, secret kept for later
   CHECK(std::string(conv->id_cstr()) == "c1");
   CHECK(std::string(conv->token_cstr()) == "tok-1-from-start");
   CHECK(std::string(conv->stream_url_cstr()) == "ws://127.0.0.1:1/s?t=st");
-  CHECK_FALSE(conv->holds_token());  // a secret never needs refreshing
+  CHECK_FALSE(conv->credentials().holds_token());  // a secret never needs refreshing
 
   f.transport->reply(200, R"({"id":"c1|0000001"})");
   auto id = conv->send_message("u1", "hi");
@@ -120,8 +120,8 @@ TEST_CASE("18/19 start with an issued token uses the token; 200 is not new", "[c
   auto conv = f.client->start_conversation("tok-generated-1");
   REQUIRE(conv.ok());
   CHECK_FALSE((*conv)->is_new());
-  CHECK((*conv)->holds_token());
-  CHECK((*conv)->token_expires_in_s() == 1800);
+  CHECK((*conv)->credentials().holds_token());
+  CHECK((*conv)->credentials().refresh_lifetime_s() == 1800);
 }
 
 TEST_CASE("lenient start: no token keeps the credential, no streamUrl means polling", "[client]") {
@@ -301,7 +301,7 @@ TEST_CASE("export holds the token (never the secret) and resumes on a matching c
   auto resumed = f.client->resume_conversation(*state);
   REQUIRE(resumed.ok());
   CHECK(std::string((*resumed)->id_cstr()) == "c1");
-  CHECK((*resumed)->holds_token());
+  CHECK((*resumed)->credentials().holds_token());
 
   Fixture other(ApiVersion::v1_1);
   CHECK(other.client->resume_conversation(*state).error().code == Code::invalid);

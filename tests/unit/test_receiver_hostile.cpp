@@ -41,10 +41,7 @@ class FunctionHost : public ReceiverHost {
     }
     return on_poll(n);
   }
-  Status refresh_token() override { return ok_status(); }
   std::optional<std::string> stream_url() const override { return std::nullopt; }
-  bool holds_token() const override { return false; }
-  int token_expires_in_s() const override { return 0; }
   bool is_own_activity(const std::string &) const override { return false; }
 
   int polls() const {

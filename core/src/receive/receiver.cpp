@@ -1,5 +1,5 @@
 // The receiver's state machine runs on one strand of the shared io_context;
-// blocking host calls (reconnect, poll, refresh) run on the runtime's worker
+// blocking host calls (reconnect, poll) run on the runtime's worker
 // threads and post their results back to that strand. Callers of next() only
 // touch the delivery buffer, under `mutex`.
 //
@@ -71,7 +71,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
         buffer(std::move(watermark)),
         strand(net::Runtime::instance().make_strand()),
         step_timer(strand),
-        refresh_timer(strand),
         rng(seed()) {
     if (options.polling_interval_ms <= 0) options.polling_interval_ms = 1000;
     if (options.polling_interval_ms < 50) options.polling_interval_ms = 50;
@@ -92,7 +91,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   bool closed = false;
   bool ended_delivered = false;
   bool room_wanted = false;  // fetching paused until the caller drains to half the limit
-  bool refresh_posted = false;  // set before the receiver is shared
   bool socket_open = false;     // a stream socket is open now
   bool transport_stopped = false;  // ended, failed or closed: no stream will open
   std::atomic<bool> polling{false};  // in polling mode: a post brings the next poll forward
@@ -102,7 +100,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   enum class Mode { idle, stream, reconnecting, catching_up, polling, stopped };
   net::Strand strand;
   asio::steady_timer step_timer;     // backoff, polling interval
-  asio::steady_timer refresh_timer;  // token refresh
   Mode mode = Mode::idle;
   std::shared_ptr<net::WsConnection> socket;
   bool socket_paused = false;              // on_frame asked the socket to stop reading
@@ -112,14 +109,12 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
   int stream_failures = 0;
   int poll_failures = 0;
   int malformed_pages = 0;
-  int refresh_failures = 0;
   bool stream_allowed = true;  // false after "collision" or a service without streamUrl
   Clock::time_point socket_opened_at;
   bool socket_delivered = false;
   Clock::time_point polling_since;
   Clock::time_point poll_due;
   bool waiting_to_poll = false;
-  Clock::time_point token_deadline;
   uint64_t rng;  // splitmix64 state: 8 bytes, where std::mt19937_64 would take 2.5 KiB per receiver
 
   double uniform() {
@@ -129,7 +124,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;  // [0, 1)
   }
 
-  // Polling and refresh errors.
+  // Polling errors.
   int64_t backoff(int failures, int retry_after_s = -1) {
     return backoff_delay_ms(failures, options.retry_base_delay_ms, kMaxBackoffMs, uniform(), retry_after_s);
   }
@@ -511,66 +506,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     wait_then_poll(kAfterPostMs);
   }
 
-  // ---- token refresh ----
-  void schedule_refresh() {
-    if (mode == Mode::stopped || !options.auto_refresh) return;
-    auto h = host.lock();
-    if (!h || !h->holds_token()) return;
-    const int expires_in = h->token_expires_in_s();
-    h.reset();
-    if (expires_in <= 0) return;
-    token_deadline = Clock::now() + std::chrono::seconds(expires_in);
-    arm_refresh(int64_t{expires_in} * 1000 / 2);
-  }
-
-  void arm_refresh(int64_t delay_ms) {
-    auto self = shared_from_this();
-    refresh_timer.expires_after(milliseconds(delay_ms));
-    refresh_timer.async_wait([self](const boost::system::error_code &ec) {
-      if (ec || self->mode == Mode::stopped) return;
-      self->refresh_now();
-    });
-  }
-
-  void refresh_now() {
-    auto self = shared_from_this();
-    // Not tied to the transport epoch: a refresh outlives reconnects.
-    net::Runtime::instance().run_blocking([self] {
-      auto h = self->host.lock();
-      if (!h) return;
-      Status status = h->refresh_token();
-      h.reset();
-      asio::post(self->strand, [self, status = std::move(status)] {
-        if (self->mode == Mode::stopped) return;
-        self->on_refreshed(status);
-      });
-    });
-  }
-
-  void on_refreshed(const Status &status) {
-    if (status.ok()) {
-      refresh_failures = 0;
-      return schedule_refresh();
-    }
-    const Error &e = status.error();
-    if (e.code == Code::invalid) return;  // holds a secret after all: nothing to refresh
-    if (e.code == Code::token_expired || e.code == Code::unauthorized || e.code == Code::forbidden ||
-        e.code == Code::not_found) {
-      Error expired = e;
-      if (expired.code != Code::not_found) expired.code = Code::token_expired;
-      return fail(expired);
-    }
-    const auto now = Clock::now();
-    if (now >= token_deadline) {
-      Error expired = Error::make(Code::token_expired, "the token expired before it could be refreshed");
-      expired.service_code = "TokenExpired";
-      return fail(expired);
-    }
-    ++refresh_failures;
-    const int64_t left_ms = std::chrono::duration_cast<milliseconds>(token_deadline - now).count();
-    arm_refresh(std::max<int64_t>(50, std::min(backoff(refresh_failures, e.retry_after_s), left_ms / 2)));
-  }
-
   // ---- stop ----
   void stop_transport() {
     mode = Mode::stopped;
@@ -584,7 +519,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
     ++epoch;
     on_room = nullptr;
     step_timer.cancel();
-    refresh_timer.cancel();
     if (socket) {
       socket->close();
       socket.reset();
@@ -604,18 +538,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Receiver::Impl> {
 
 Receiver::Receiver(std::weak_ptr<ReceiverHost> host, ReceiverOptions options,
                    std::optional<std::string> start_watermark)
-    : impl_(std::make_shared<Impl>(std::move(host), std::move(options), std::move(start_watermark))) {
-  // Refresh runs whether or not the caller receives: tokens must not lapse.
-  // A secret needs none: then nothing runs until the first next().
-  bool refresh = false;
-  if (impl_->options.auto_refresh) {
-    if (auto h = impl_->host.lock()) refresh = h->holds_token() && h->token_expires_in_s() > 0;
-  }
-  if (refresh) {
-    impl_->refresh_posted = true;
-    asio::post(impl_->strand, [impl = impl_] { impl->schedule_refresh(); });
-  }
-}
+    : impl_(std::make_shared<Impl>(std::move(host), std::move(options), std::move(start_watermark))) {}
 
 Receiver::~Receiver() { close(); }
 
@@ -695,13 +618,26 @@ void Receiver::activity_posted() {
     asio::post(impl_->strand, [impl = impl_] { impl->poll_soon(); });
 }
 
+void Receiver::fail(Error error) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (impl_->closed || impl_->terminal) return;
+    // Set here, not only on the strand, so a next() already waiting or about
+    // to start sees it at once.
+    impl_->terminal = error;
+    impl_->transport_stopped = true;
+  }
+  impl_->changed.notify_all();
+  asio::post(impl_->strand, [impl = impl_, error = std::move(error)] { impl->fail(error); });
+}
+
 void Receiver::close() {
   bool running;
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->closed) return;
     impl_->closed = true;
-    running = impl_->started || impl_->refresh_posted;
+    running = impl_->started;
   }
   impl_->changed.notify_all();
   if (running) asio::post(impl_->strand, [impl = impl_] { impl->stop_transport(); });

@@ -1,7 +1,6 @@
 // Receiving for one conversation: WebSocket stream when there is a streamUrl,
 // polling otherwise or as fallback; exactly once and in order (de-duplicated
-// by id, last non-null watermark kept); token refresh before expiry;
-// reconnect after drops. Fed by the shared I/O threads, drained by callers.
+// by id, last non-null watermark kept); reconnect after drops. Fed by the shared I/O threads, drained by callers.
 #pragma once
 
 #include <memory>
@@ -19,8 +18,7 @@ namespace directline::core {
 struct ReceiverOptions {
   bool polling_only = false;     // DL_RECEIVE_POLLING, or 1.1
   int polling_interval_ms = 1000;
-  bool auto_refresh = true;
-  int retry_base_delay_ms = 250;        // polling and refresh errors
+  int retry_base_delay_ms = 250;        // polling errors
   int reconnect_base_delay_ms = 1000;   // stream reconnects: first backoff ceiling
   int reconnect_max_delay_ms = 15000;   // stream reconnects: ceiling cap
   // Activities queued for next() before reading pauses (stream unread,
@@ -62,6 +60,9 @@ class Receiver {
   // ~300 ms instead of waiting out its interval (the docs' advice), so the
   // bot's reply shows up sooner. No effect on the stream.
   void activity_posted();
+  // Ends receiving with a terminal error (the token lapsed): next() returns it
+  // once the activities already queued are taken. The first terminal error wins.
+  void fail(Error error);
   void close();  // wakes all waiters (cancelled); idempotent
 
  private:

@@ -1,5 +1,5 @@
 // The seam between a conversation (REST operations, credentials) and its
-// receiver (stream/polling, de-duplication, watermark, refresh, reconnect).
+// receiver (stream/polling, de-duplication, watermark, reconnect).
 // Conversation implements ReceiverHost; the receiver owns no HTTP code and
 // parses stream frames itself (protocol/messages.hpp).
 #pragma once
@@ -24,11 +24,8 @@ class ReceiverHost {
   // receiver lock held; safe from any thread that is not an I/O loop thread.
   virtual Outcome<ReconnectResult> reconnect(const std::optional<std::string> &watermark) = 0;
   virtual Outcome<ReceivedBatch> poll(const std::optional<std::string> &watermark) = 0;
-  virtual Status refresh_token() = 0;
   // Current state, thread-safe.
   virtual std::optional<std::string> stream_url() const = 0;
-  virtual bool holds_token() const = 0;          // false for a secret: never refresh
-  virtual int token_expires_in_s() const = 0;    // 0 when unknown
   virtual bool is_own_activity(const std::string &id) const = 0;  // ids this conversation posted
 };
 
