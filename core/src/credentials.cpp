@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <deque>
-#include <unordered_set>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,19 +16,6 @@
 namespace directline::core {
 
 namespace {
-
-struct IssuedTokens {
-  std::mutex mu;
-  std::deque<std::string> order;
-  std::unordered_set<std::string> set;
-};
-
-IssuedTokens &issued_tokens() {
-  static auto *tokens = new IssuedTokens();  // leaked: usable during static destruction
-  return *tokens;
-}
-
-constexpr std::size_t kIssuedTokensKept = 4096;
 
 bool is_base64url(const std::string &s) {
   if (s.empty()) return false;
@@ -64,23 +49,9 @@ std::optional<std::string> base64url_decode(const std::string &in) {
 
 }  // namespace
 
-void remember_issued_token(const std::string &token) {
-  remember_sensitive(token);
-  auto &t = issued_tokens();
-  std::lock_guard<std::mutex> lock(t.mu);
-  if (!t.set.insert(token).second) return;
-  t.order.push_back(token);
-  if (t.order.size() > kIssuedTokensKept) {
-    t.set.erase(t.order.front());
-    t.order.pop_front();
-  }
-}
+void remember_issued_token(const std::string &token) { remember_sensitive(token, /*issued_token=*/true); }
 
-bool is_issued_token(const std::string &token) {
-  auto &t = issued_tokens();
-  std::lock_guard<std::mutex> lock(t.mu);
-  return t.set.count(token) != 0;
-}
+bool is_issued_token(const std::string &token) { return remembered_as_issued_token(token); }
 
 bool looks_like_token(const std::string &credential) {
   const auto first = credential.find('.');

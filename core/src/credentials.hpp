@@ -27,7 +27,8 @@
 
 namespace directline::core {
 
-// Process-wide, bounded memory of the tokens the service issued to this process.
+// Process-wide, bounded memory of the tokens the service issued to this
+// process: the redaction registry's (redact.hpp), so a token is kept once.
 void remember_issued_token(const std::string &token);
 bool is_issued_token(const std::string &token);
 // A JWS compact serialisation whose header is a JSON object with "alg".

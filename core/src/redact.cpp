@@ -5,7 +5,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace directline::core {
 
@@ -16,10 +16,13 @@ namespace {
 constexpr std::size_t kMinSubstringLength = 6;
 constexpr std::size_t kMaxRemembered = 4096;
 
+// One copy of each value: `order` points at the map's keys (nodes never move).
+// Tokens are remembered at the rate the service issues them, from many
+// threads at once, so a new one costs one hash, one copy and one lock.
 struct Registry {
   std::mutex mu;
-  std::deque<std::string> order;
-  std::unordered_set<std::string> set;
+  std::unordered_map<std::string, bool> known;  // value -> the service issued it as a token
+  std::deque<const std::string *> order;        // keys of `known`, oldest first
 };
 
 Registry &registry() {
@@ -92,15 +95,20 @@ std::vector<std::string> t_parameters(const std::string &url) {
   return out;
 }
 
-void remember_one(const std::string &value) {
+void remember_one(const std::string &value, bool issued_token) {
   if (value.empty()) return;
   auto &r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
-  if (!r.set.insert(value).second) return;
-  r.order.push_back(value);
+  auto [it, added] = r.known.try_emplace(value, issued_token);
+  if (!added) {
+    it->second = it->second || issued_token;
+    return;
+  }
+  r.order.push_back(&it->first);
   if (r.order.size() > kMaxRemembered) {
-    r.set.erase(r.order.front());
+    auto oldest = r.known.find(*r.order.front());
     r.order.pop_front();
+    r.known.erase(oldest);
   }
 }
 
@@ -200,9 +208,16 @@ std::string redact_patterns(std::string text) {
 
 }  // namespace
 
-void remember_sensitive(const std::string &value) {
-  for (const auto &t : t_parameters(value)) remember_one(t);
-  remember_one(value);
+void remember_sensitive(const std::string &value, bool issued_token) {
+  for (const auto &t : t_parameters(value)) remember_one(t, false);
+  remember_one(value, issued_token);
+}
+
+bool remembered_as_issued_token(const std::string &value) {
+  auto &r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.known.find(value);
+  return it != r.known.end() && it->second;
 }
 
 std::string redact_with(const std::string &text, const std::vector<std::string> &sensitive) {
@@ -227,8 +242,8 @@ std::string redact(const std::string &text) {
   {
     auto &r = registry();
     std::lock_guard<std::mutex> lock(r.mu);
-    for (const auto &s : r.order)
-      if (s.size() <= text.size() && text.find(s) != std::string::npos) present.push_back(s);
+    for (const std::string *s : r.order)
+      if (s->size() <= text.size() && text.find(*s) != std::string::npos) present.push_back(*s);
   }
   return redact_with(text, present);
 }

@@ -12,8 +12,11 @@ namespace directline::core {
 // Credentials of 6 characters or more are redacted wherever they occur;
 // shorter ones only as whole tokens (not inside a longer run of letters,
 // digits and -_+/~%), so that "abc" does not blank "fabric". Bounded: the
-// oldest entries are forgotten first.
-void remember_sensitive(const std::string &value);
+// oldest entries are forgotten first. issued_token: the service issued it as
+// a token (the secret-or-token rule in credentials.hpp asks).
+void remember_sensitive(const std::string &value, bool issued_token = false);
+// Whether `value` is still remembered, as a token the service issued.
+bool remembered_as_issued_token(const std::string &value);
 
 // Redacts with the remembered credentials plus the patterns below.
 std::string redact(const std::string &text);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "credentials.hpp"
+#include "redact.hpp"
 
 using namespace directline::core;
 using namespace std::chrono;
@@ -88,6 +89,18 @@ TEST_CASE("a credential shaped like the service's tokens (JWS) counts as a token
   CHECK_FALSE(is_token_credential("plain-secret-value"));
   remember_issued_token("issued-here-1");
   CHECK(is_token_credential("issued-here-1"));
+}
+
+TEST_CASE("a value first seen as a credential counts as a token once the service issues it",
+          "[credentials]") {
+  const std::string value = "seen-first-as-a-credential-7f3a";
+  remember_sensitive(value);
+  CHECK_FALSE(is_issued_token(value));
+  remember_issued_token(value);
+  CHECK(is_issued_token(value));
+  remember_sensitive(value);  // seen again: still a token the service issued
+  CHECK(is_issued_token(value));
+  CHECK(redact("x " + value + " y") == std::string("x ") + kRedacted + " y");
 }
 
 TEST_CASE("a secret authenticates, is never refreshed, and a token beside it is only shown",
