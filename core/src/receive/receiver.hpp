@@ -1,6 +1,9 @@
 // Receiving for one conversation: WebSocket stream when there is a streamUrl,
 // polling otherwise or as fallback; exactly once and in order (de-duplicated
-// by id, last non-null watermark kept); reconnect after drops. Fed by the shared I/O threads, drained by callers.
+// by id, last non-null watermark kept); reconnect after drops. Fed by the
+// shared I/O threads, drained by callers. Token refresh is not here: the
+// conversation's credentials keep it (credentials.hpp) and hand a lapse in
+// through fail().
 #pragma once
 
 #include <memory>
