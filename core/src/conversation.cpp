@@ -459,6 +459,7 @@ Outcome<std::shared_ptr<const ReceivedActivity>> Conversation::next_activity(int
   }
   receiver = ensure_receiver();
   auto result = receiver->next(timeout_ms);
+  if (!result && result.error().code == Code::ended) credentials_->stop();  // the bot ended it
   if (!result && result.error().code == Code::cancelled) {
     std::lock_guard<std::mutex> lock(mu_);
     if (ended_) return Error::make(Code::ended, "the conversation has ended");

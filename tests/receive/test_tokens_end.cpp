@@ -117,3 +117,23 @@ TEST_CASE("test_67_bot_end_of_conversation_then_DL_EENDED_when_polling", "[polli
   CHECK(std::string(dl_activity_type(activity)) == "endOfConversation");
   CHECK(dl_conversation_next_activity(conversation.get(), 2000, &activity) == DL_EENDED);
 }
+
+TEST_CASE("test_85_an_ended_conversation_stops_refreshing_its_token", "[stream][token][end]") {
+  // Tokens live 2 s: refreshed about every second while the conversation lasts.
+  dltest::EmulatorProcess emulator({"--admin", "--token-ttl", "2"});
+  auto client = make_client(emulator);
+  auto conversation = start_with_token(client.get());
+  const std::string first_token = dl_conversation_token(conversation.get());
+  std::this_thread::sleep_for(milliseconds(1500));
+  REQUIRE(std::string(dl_conversation_token(conversation.get())) != first_token);  // refreshing
+  admin_post(emulator, "/admin/conversations/" + std::string(dl_conversation_id(conversation.get())) + "/end");
+  dl_activity *activity = nullptr;
+  REQUIRE(dl_conversation_next_activity(conversation.get(), 10000, &activity) == DL_OK);
+  ActivityPtr end(activity);
+  REQUIRE(std::string(dl_activity_type(activity)) == "endOfConversation");
+  REQUIRE(dl_conversation_next_activity(conversation.get(), 1000, &activity) == DL_EENDED);
+  std::this_thread::sleep_for(milliseconds(300));  // a refresh already in flight may land
+  const std::string last_token = dl_conversation_token(conversation.get());
+  std::this_thread::sleep_for(milliseconds(2500));  // two more half-lives
+  CHECK(std::string(dl_conversation_token(conversation.get())) == last_token);
+}
